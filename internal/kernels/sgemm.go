@@ -1,5 +1,7 @@
 package kernels
 
+import "fmt"
+
 // Sgemm computes C = beta·C + op(A)·op(B) for row-major matrices, where
 // op(X) is X or its transpose as transA and transB say.
 //
@@ -9,8 +11,64 @@ package kernels
 //
 // With beta == 0 the old contents of C are ignored, even NaNs. The result
 // does not depend on the number of goroutines or the machine's cores.
+// On amd64 with cgo and AVX2/FMA it runs a C kernel (sgemm_amd64.c), and
+// elsewhere a pure-Go loop whose rounding differs in the last bits.
+//
+// Sgemm panics if a dimension is negative, a leading dimension is too
+// small, or a slice is too short for its matrix.
 func Sgemm(transA, transB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkSgemmArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		scaleRows(m, n, beta, c, ldc)
+		return
+	}
+	if hasFastSgemm && sgemmFast(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc) {
+		return
+	}
+	sgemmGeneric(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+// checkSgemmArgs panics unless every matrix fits its slice, so that the C
+// kernel never reads or writes outside them.
+func checkSgemmArgs(transA, transB bool, m, n, k int, lenA, lda, lenB, ldb,
+	lenC, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("kernels: Sgemm: negative dimension m=%d n=%d k=%d", m, n, k))
+	}
+	rowsA, colsA := m, k
+	if transA {
+		rowsA, colsA = k, m
+	}
+	rowsB, colsB := k, n
+	if transB {
+		rowsB, colsB = n, k
+	}
+	checkMatrix("a", rowsA, colsA, lenA, lda)
+	checkMatrix("b", rowsB, colsB, lenB, ldb)
+	checkMatrix("c", m, n, lenC, ldc)
+}
+
+// checkMatrix panics unless a rows×cols row-major matrix with leading
+// dimension ld fits in a slice of length size.
+func checkMatrix(name string, rows, cols, size, ld int) {
+	if ld < cols {
+		panic(fmt.Sprintf("kernels: Sgemm: ld%s = %d, want at least %d", name, ld, cols))
+	}
+	if rows == 0 || cols == 0 {
+		return
+	}
+	if need := (rows-1)*ld + cols; size < need {
+		panic(fmt.Sprintf("kernels: Sgemm: len(%s) = %d, want at least %d for %d×%d with ld%s %d",
+			name, size, need, rows, cols, name, ld))
+	}
+}
+
+// scaleRows sets C = beta·C, writing zeros when beta is 0.
+func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 	for i := 0; i < m; i++ {
 		row := c[i*ldc : i*ldc+n]
 		if beta == 0 {
@@ -20,6 +78,16 @@ func Sgemm(transA, transB bool, m, n, k int, a []float32, lda int,
 				row[j] *= beta
 			}
 		}
+	}
+}
+
+// sgemmGeneric is the pure-Go Sgemm: for each row of C it adds the rows
+// of op(B) scaled by the matching entries of op(A).
+func sgemmGeneric(transA, transB bool, m, n, k int, a []float32, lda int,
+	b []float32, ldb int, beta float32, c []float32, ldc int) {
+	scaleRows(m, n, beta, c, ldc)
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
 		for p := 0; p < k; p++ {
 			var av float32
 			if transA {
