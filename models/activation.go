@@ -58,12 +58,13 @@ func (l *Activation) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	dx, y := l.dx.Data, l.y.Data
 	switch l.kind {
 	case "relu":
+		y = y[:len(dy.Data)]
 		for i, g := range dy.Data {
+			var keep float32
 			if y[i] > 0 {
-				dx[i] = g
-			} else {
-				dx[i] = 0
+				keep = 1
 			}
+			dx[i] = g * keep
 		}
 	case "tanh":
 		for i, g := range dy.Data {

@@ -198,23 +198,25 @@ func im2col(x *Tensor, lo, hi, h, w, k, pad int, cols []float32) {
 
 // unfoldPlane writes dst[oy·OW+ox] = img[oy+dy, ox+dx], zero outside.
 func unfoldPlane(img, dst []float32, h, w, oh, ow, dy, dx int) {
+	lo, hi := validRange(ow, w, dx)
 	for oy := range oh {
 		out := dst[oy*ow:][:ow]
 		iy := oy + dy
-		if iy < 0 || iy >= h {
+		if iy < 0 || iy >= h || lo >= hi {
 			clear(out)
 			continue
 		}
-		src := img[iy*w:][:w]
-		for ox := range ow {
-			ix := ox + dx
-			if ix < 0 || ix >= w {
-				out[ox] = 0
-			} else {
-				out[ox] = src[ix]
-			}
-		}
+		clear(out[:lo])
+		copy(out[lo:hi], img[iy*w+lo+dx:][:hi-lo])
+		clear(out[hi:])
 	}
+}
+
+// validRange returns the output columns [lo, hi) whose input column
+// ox+dx lies inside [0, w).
+func validRange(ow, w, dx int) (lo, hi int) {
+	lo, hi = max(0, -dx), min(ow, w-dx)
+	return lo, max(lo, hi)
 }
 
 // col2im is the adjoint of im2col: it sums cols back into dx for images
@@ -241,18 +243,15 @@ func col2im(cols []float32, dx *Tensor, lo, hi, h, w, k, pad int) {
 }
 
 func foldPlane(src, img []float32, h, w, oh, ow, dy, dx int) {
+	lo, hi := validRange(ow, w, dx)
 	for oy := range oh {
 		iy := oy + dy
-		if iy < 0 || iy >= h {
+		if iy < 0 || iy >= h || lo >= hi {
 			continue
 		}
-		dst := img[iy*w:][:w]
-		in := src[oy*ow:][:ow]
-		for ox, v := range in {
-			ix := ox + dx
-			if ix >= 0 && ix < w {
-				dst[ix] += v
-			}
+		dst := img[iy*w+lo+dx:][:hi-lo]
+		for i, v := range src[oy*ow+lo : oy*ow+hi] {
+			dst[i] += v
 		}
 	}
 }
