@@ -68,10 +68,43 @@ static void pack_a(int trans_a, long mc, long kc, const float *a, long lda,
 	}
 }
 
+// transpose_8x8 stores the transpose of the 8×8 block whose rows start at
+// src, src+lds, … to dst, dst+ldd, ….
+TARGET_AVX2 static void transpose_8x8(const float *src, long lds, float *dst,
+		long ldd) {
+	__m256 r0 = _mm256_loadu_ps(src + 0 * lds), r1 = _mm256_loadu_ps(src + 1 * lds);
+	__m256 r2 = _mm256_loadu_ps(src + 2 * lds), r3 = _mm256_loadu_ps(src + 3 * lds);
+	__m256 r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds);
+	__m256 r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
+
+	// Interleave pairs of rows, then pairs of pairs, then the 128-bit halves.
+	__m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+	__m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+	__m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+	__m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+	__m256 s0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+	__m256 s1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+	__m256 s2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+	__m256 s3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+	__m256 s4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+	__m256 s5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+	__m256 s6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+	__m256 s7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+	_mm256_storeu_ps(dst + 0 * ldd, _mm256_permute2f128_ps(s0, s4, 0x20));
+	_mm256_storeu_ps(dst + 1 * ldd, _mm256_permute2f128_ps(s1, s5, 0x20));
+	_mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(s2, s6, 0x20));
+	_mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(s3, s7, 0x20));
+	_mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(s0, s4, 0x31));
+	_mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(s1, s5, 0x31));
+	_mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(s2, s6, 0x31));
+	_mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(s3, s7, 0x31));
+}
+
 // pack_b copies the kc×nc panel of op(B) that starts at b (nc ≤ NR) into
-// kc rows of NR floats, padding the columns past nc with zeros.
-static void pack_b(int trans_b, long nc, long kc, const float *b, long ldb,
-		float *dst) {
+// kc rows of NR floats, padding the columns past nc with zeros. A
+// transposed B is stored n×k, so its panel is transposed in 8×8 blocks.
+TARGET_AVX2 static void pack_b(int trans_b, long nc, long kc, const float *b,
+		long ldb, float *dst) {
 	if (!trans_b) {
 		for (long p = 0; p < kc; p++) {
 			memcpy(dst + p * NR, b + p * ldb, sizeof(float) * nc);
@@ -82,7 +115,19 @@ static void pack_b(int trans_b, long nc, long kc, const float *b, long ldb,
 	if (nc < NR) {
 		memset(dst, 0, sizeof(float) * kc * NR);
 	}
-	for (long j = 0; j < nc; j++) {
+	long j = 0;
+	for (; j + 8 <= nc; j += 8) {
+		long p = 0;
+		for (; p + 8 <= kc; p += 8) {
+			transpose_8x8(b + j * ldb + p, ldb, dst + p * NR + j, NR);
+		}
+		for (; p < kc; p++) {
+			for (long jj = j; jj < j + 8; jj++) {
+				dst[p * NR + jj] = b[jj * ldb + p];
+			}
+		}
+	}
+	for (; j < nc; j++) {
 		const float *column = b + j * ldb;
 		for (long p = 0; p < kc; p++) {
 			dst[p * NR + j] = column[p];
@@ -90,31 +135,39 @@ static void pack_b(int trans_b, long nc, long kc, const float *b, long ldb,
 	}
 }
 
-// Each row of the tile: c = acc when beta is 0, so old NaNs vanish;
-// c += acc when beta is 1; c = beta·c + acc otherwise.
-#define STORE_ROW(r, lo, hi)                                               \
-	do {                                                                   \
-		float *row = c + (r) * ldc;                                        \
-		if (beta == 0) {                                                   \
-			_mm256_storeu_ps(row, lo);                                     \
-			_mm256_storeu_ps(row + 8, hi);                                 \
-		} else if (beta == 1) {                                            \
-			_mm256_storeu_ps(row, _mm256_add_ps(_mm256_loadu_ps(row), lo)); \
-			_mm256_storeu_ps(row + 8,                                      \
-				_mm256_add_ps(_mm256_loadu_ps(row + 8), hi));              \
-		} else {                                                           \
-			_mm256_storeu_ps(row,                                          \
-				_mm256_fmadd_ps(vbeta, _mm256_loadu_ps(row), lo));         \
-			_mm256_storeu_ps(row + 8,                                      \
-				_mm256_fmadd_ps(vbeta, _mm256_loadu_ps(row + 8), hi));     \
-		}                                                                  \
-	} while (0)
+// store_row writes one row of a tile to c: c = acc when beta is 0, so old
+// NaNs vanish, c += acc when beta is 1, and c = beta·c + acc otherwise.
+// Unless full is set, only the lanes in mask_lo and mask_hi are touched.
+TARGET_AVX2 static inline __attribute__((always_inline)) void store_row(
+		float *c, __m256 lo, __m256 hi, int full, __m256i mask_lo,
+		__m256i mask_hi, float beta) {
+	if (beta != 0) {
+		__m256 old_lo = full ? _mm256_loadu_ps(c) : _mm256_maskload_ps(c, mask_lo);
+		__m256 old_hi = full ? _mm256_loadu_ps(c + 8) : _mm256_maskload_ps(c + 8, mask_hi);
+		if (beta == 1) {
+			lo = _mm256_add_ps(old_lo, lo);
+			hi = _mm256_add_ps(old_hi, hi);
+		} else {
+			__m256 vbeta = _mm256_set1_ps(beta);
+			lo = _mm256_fmadd_ps(vbeta, old_lo, lo);
+			hi = _mm256_fmadd_ps(vbeta, old_hi, hi);
+		}
+	}
+	if (full) {
+		_mm256_storeu_ps(c, lo);
+		_mm256_storeu_ps(c + 8, hi);
+	} else {
+		_mm256_maskstore_ps(c, mask_lo, lo);
+		_mm256_maskstore_ps(c + 8, mask_hi, hi);
+	}
+}
 
-// kernel_6x16 computes the MR×NR tile c = beta·c + Ap·Bp, where Ap is a
-// packed A panel (kc×MR) and Bp is kc rows of NR floats, ldb apart.
-// The twelve accumulators and the sum over k stay in registers.
+// kernel_6x16 computes the top-left mr×nr corner of the MR×NR tile
+// c = beta·c + Ap·Bp, where Ap is a packed A panel (kc×MR) and Bp is kc
+// rows of NR floats, ldb apart. The twelve accumulators stay in registers
+// for the whole sum over k, and masked stores keep the corner's edges.
 TARGET_AVX2 static void kernel_6x16(long kc, const float *a, const float *b,
-		long ldb, float *c, long ldc, float beta) {
+		long ldb, float *c, long ldc, float beta, long mr, long nr) {
 	__m256 c0l = _mm256_setzero_ps(), c0h = _mm256_setzero_ps();
 	__m256 c1l = _mm256_setzero_ps(), c1h = _mm256_setzero_ps();
 	__m256 c2l = _mm256_setzero_ps(), c2h = _mm256_setzero_ps();
@@ -148,32 +201,16 @@ TARGET_AVX2 static void kernel_6x16(long kc, const float *a, const float *b,
 		b += ldb;
 	}
 
-	__m256 vbeta = _mm256_set1_ps(beta);
-	STORE_ROW(0, c0l, c0h);
-	STORE_ROW(1, c1l, c1h);
-	STORE_ROW(2, c2l, c2h);
-	STORE_ROW(3, c3l, c3h);
-	STORE_ROW(4, c4l, c4h);
-	STORE_ROW(5, c5l, c5h);
-}
-
-// merge_tile writes the top-left mr×nr corner of an MR×NR tile computed
-// into tile to c, with the same beta rule as STORE_ROW.
-static void merge_tile(long mr, long nr, const float *tile, float *c,
-		long ldc, float beta) {
-	for (long r = 0; r < mr; r++) {
-		float *row = c + r * ldc;
-		const float *acc = tile + r * NR;
-		for (long j = 0; j < nr; j++) {
-			if (beta == 0) {
-				row[j] = acc[j];
-			} else if (beta == 1) {
-				row[j] += acc[j];
-			} else {
-				row[j] = __builtin_fmaf(beta, row[j], acc[j]);
-			}
-		}
-	}
+	int full = nr == NR;
+	__m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	__m256i mask_lo = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr), lanes);
+	__m256i mask_hi = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)nr - 8), lanes);
+	store_row(c + 0 * ldc, c0l, c0h, full, mask_lo, mask_hi, beta);
+	if (mr > 1) store_row(c + 1 * ldc, c1l, c1h, full, mask_lo, mask_hi, beta);
+	if (mr > 2) store_row(c + 2 * ldc, c2l, c2h, full, mask_lo, mask_hi, beta);
+	if (mr > 3) store_row(c + 3 * ldc, c3l, c3h, full, mask_lo, mask_hi, beta);
+	if (mr > 4) store_row(c + 4 * ldc, c4l, c4h, full, mask_lo, mask_hi, beta);
+	if (mr > 5) store_row(c + 5 * ldc, c5l, c5h, full, mask_lo, mask_hi, beta);
 }
 
 // macro_block multiplies the packed mc×kc block of A by every NR-column
@@ -181,8 +218,6 @@ static void merge_tile(long mr, long nr, const float *tile, float *c,
 // of C that starts at c.
 TARGET_AVX2 static void macro_block(int trans_b, long mc, long n, long kc,
 		const float *b, long ldb, float beta, float *c, long ldc) {
-	float tile[MR * NR] __attribute__((aligned(32)));
-
 	for (long j0 = 0; j0 < n; j0 += NR) {
 		long nr = min_long(NR, n - j0);
 		const float *panel = packed_b;
@@ -199,16 +234,132 @@ TARGET_AVX2 static void macro_block(int trans_b, long mc, long n, long kc,
 
 		for (long i0 = 0; i0 < mc; i0 += MR) {
 			long mr = min_long(MR, mc - i0);
-			const float *a_panel = packed_a + i0 * kc;
-			float *c_tile = c + i0 * ldc + j0;
-			if (mr == MR && nr == NR) {
-				kernel_6x16(kc, a_panel, panel, panel_ld, c_tile, ldc, beta);
-			} else {
-				kernel_6x16(kc, a_panel, panel, panel_ld, tile, NR, 0);
-				merge_tile(mr, nr, tile, c_tile, ldc, beta);
+			kernel_6x16(kc, packed_a + i0 * kc, panel, panel_ld,
+				c + i0 * ldc + j0, ldc, beta, mr, nr);
+		}
+	}
+}
+
+// Dot-product path for op(A)·op(B) with A untransposed and B transposed:
+// both operands are then contiguous along k, so tiles of C are computed as
+// dot products of rows of A and rows of the stored B without any packing.
+// Each lane of an accumulator sums every eighth step of k, and the eight
+// lanes are added at the end, so this path rounds differently from the
+// packed one, but always the same way for the same shapes.
+
+enum {
+	DOT_MR = 3,   // rows of A per tile
+	DOT_NR = 4,   // rows of the stored B (columns of C) per tile
+	DOT_KC = 512, // steps of k per block, so a tile's rows stay in L1
+};
+
+// sum4x8 returns the four horizontal sums of x0 … x3.
+TARGET_AVX2 static inline __attribute__((always_inline)) __m128 sum4x8(
+		__m256 x0, __m256 x1, __m256 x2, __m256 x3) {
+	__m256 h = _mm256_hadd_ps(_mm256_hadd_ps(x0, x1), _mm256_hadd_ps(x2, x3));
+	return _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+}
+
+// store_dot_row writes four sums to c with the beta rule of store_row,
+// touching only the lanes in mask unless full is set.
+TARGET_AVX2 static inline __attribute__((always_inline)) void store_dot_row(
+		float *c, __m128 sums, int full, __m128i mask, float beta) {
+	if (beta != 0) {
+		__m128 old = full ? _mm_loadu_ps(c) : _mm_maskload_ps(c, mask);
+		sums = beta == 1 ? _mm_add_ps(old, sums)
+		                 : _mm_fmadd_ps(_mm_set1_ps(beta), old, sums);
+	}
+	if (full) {
+		_mm_storeu_ps(c, sums);
+	} else {
+		_mm_maskstore_ps(c, mask, sums);
+	}
+}
+
+// dot_tile computes the top-left mr×nr corner of the 3×4 tile
+// c = beta·c + A·Bᵀ over kc steps, where a and b point at the tile's first
+// rows. Rows past mr or nr repeat the last valid row and are not stored.
+TARGET_AVX2 static void dot_tile(long kc, const float *a, long lda,
+		const float *b, long ldb, float *c, long ldc, float beta, long mr,
+		long nr) {
+	const float *a0 = a, *a1 = a + (mr > 1) * lda, *a2 = a + (mr > 2 ? 2 : mr - 1) * lda;
+	const float *b0 = b, *b1 = b + (nr > 1) * ldb;
+	const float *b2 = b + (nr > 2 ? 2 : nr - 1) * ldb;
+	const float *b3 = b + (nr > 3 ? 3 : nr - 1) * ldb;
+	__m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+	__m256 c02 = _mm256_setzero_ps(), c03 = _mm256_setzero_ps();
+	__m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+	__m256 c12 = _mm256_setzero_ps(), c13 = _mm256_setzero_ps();
+	__m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+	__m256 c22 = _mm256_setzero_ps(), c23 = _mm256_setzero_ps();
+
+#define DOT_STEP(LOAD)                                                     \
+	do {                                                                   \
+		__m256 v0 = LOAD(b0 + p), v1 = LOAD(b1 + p);                       \
+		__m256 v2 = LOAD(b2 + p), v3 = LOAD(b3 + p);                       \
+		__m256 u = LOAD(a0 + p);                                           \
+		c00 = _mm256_fmadd_ps(u, v0, c00);                                 \
+		c01 = _mm256_fmadd_ps(u, v1, c01);                                 \
+		c02 = _mm256_fmadd_ps(u, v2, c02);                                 \
+		c03 = _mm256_fmadd_ps(u, v3, c03);                                 \
+		u = LOAD(a1 + p);                                                  \
+		c10 = _mm256_fmadd_ps(u, v0, c10);                                 \
+		c11 = _mm256_fmadd_ps(u, v1, c11);                                 \
+		c12 = _mm256_fmadd_ps(u, v2, c12);                                 \
+		c13 = _mm256_fmadd_ps(u, v3, c13);                                 \
+		u = LOAD(a2 + p);                                                  \
+		c20 = _mm256_fmadd_ps(u, v0, c20);                                 \
+		c21 = _mm256_fmadd_ps(u, v1, c21);                                 \
+		c22 = _mm256_fmadd_ps(u, v2, c22);                                 \
+		c23 = _mm256_fmadd_ps(u, v3, c23);                                 \
+	} while (0)
+
+	long p = 0;
+	for (; p + 8 <= kc; p += 8) {
+		DOT_STEP(_mm256_loadu_ps);
+	}
+	if (p < kc) {
+		// The last kc mod 8 steps load with a mask, reading zeros past kc.
+		__m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(kc - p)),
+			_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+#define MASKED_LOAD(ptr) _mm256_maskload_ps((ptr), mask)
+		DOT_STEP(MASKED_LOAD);
+#undef MASKED_LOAD
+	}
+#undef DOT_STEP
+
+	int full = nr == DOT_NR;
+	__m128i mask = _mm_cmpgt_epi32(_mm_set1_epi32((int)nr), _mm_setr_epi32(0, 1, 2, 3));
+	store_dot_row(c, sum4x8(c00, c01, c02, c03), full, mask, beta);
+	if (mr > 1) store_dot_row(c + ldc, sum4x8(c10, c11, c12, c13), full, mask, beta);
+	if (mr > 2) store_dot_row(c + 2 * ldc, sum4x8(c20, c21, c22, c23), full, mask, beta);
+}
+
+// sgemm_dot_nt computes C = beta·C + A·Bᵀ for an m×k A and an n×k B by
+// dot_tile, block by block of k. Like sgemm_avx2, only the first block of
+// k scales C by beta.
+TARGET_AVX2 static void sgemm_dot_nt(long m, long n, long k, const float *a,
+		long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+	for (long p0 = 0; p0 < k; p0 += DOT_KC) {
+		long kc = min_long(DOT_KC, k - p0);
+		float block_beta = p0 == 0 ? beta : 1;
+		for (long j0 = 0; j0 < n; j0 += DOT_NR) {
+			long nr = min_long(DOT_NR, n - j0);
+			for (long i0 = 0; i0 < m; i0 += DOT_MR) {
+				long mr = min_long(DOT_MR, m - i0);
+				dot_tile(kc, a + i0 * lda + p0, lda, b + j0 * ldb + p0, ldb,
+					c + i0 * ldc + j0, ldc, block_beta, mr, nr);
 			}
 		}
 	}
+}
+
+// use_dot_nt reports whether sgemm_dot_nt should compute a product rather
+// than the packed kernel. Packing B pays off only over many rows of A: on
+// a 2-core AMD EPYC (Zen 4) the dot path ran LeNet-5's NT shapes with
+// m ≤ 64 up to twice as fast, and 256×256×256 about 15% slower.
+static int use_dot_nt(int trans_a, int trans_b, long m, long n) {
+	return !trans_a && trans_b && (m < 128 || n < 32);
 }
 
 // sgemm_avx2 computes C = beta·C + op(A)·op(B) as Sgemm documents, with
@@ -220,6 +371,10 @@ TARGET_AVX2 static void macro_block(int trans_b, long mc, long n, long kc,
 TARGET_AVX2 int sgemm_avx2(int trans_a, int trans_b, long m, long n, long k,
 		const float *a, long lda, const float *b, long ldb,
 		float beta, float *c, long ldc) {
+	if (use_dot_nt(trans_a, trans_b, m, n)) {
+		sgemm_dot_nt(m, n, k, a, lda, b, ldb, beta, c, ldc);
+		return 0;
+	}
 	if (!ensure_buffers()) {
 		return -1;
 	}

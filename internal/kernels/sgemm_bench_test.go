@@ -34,6 +34,7 @@ var benchShapes = []sgemmShape{
 	{"fc3dW", true, false, 10, 84, 64},
 	{"fc3dX", false, false, 64, 84, 10},
 	{"square256", false, false, 256, 256, 256},
+	{"square256/NT", false, true, 256, 256, 256},
 	{"square256/TT", true, true, 256, 256, 256},
 }
 
