@@ -15,7 +15,9 @@ type goldenTensor struct {
 	Data  []float32 `json:"data"`
 }
 
-func (g goldenTensor) tensor() *Tensor { return FromData(append([]float32(nil), g.Data...), g.Shape...) }
+func (g goldenTensor) tensor() *Tensor {
+	return FromData(append([]float32(nil), g.Data...), g.Shape...)
+}
 
 type goldenLayer struct {
 	Name   string                  `json:"name"`

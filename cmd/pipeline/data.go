@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+
+	"pipeline/mnist"
+	"pipeline/models"
+)
+
+// loadDatasets reads the training and test sets a model trains on from the
+// folder given with --data.
+func loadDatasets(spec models.Spec, dir string) (train, test *models.Dataset, err error) {
+	if dir == "" {
+		return nil, nil, usageErrorf("--data is required: the folder with the data set")
+	}
+	switch spec.Name {
+	case "lenet5":
+		trainSet, testSet, err := mnist.LoadDir(dir)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		return mnistDataset(spec, trainSet), mnistDataset(spec, testSet), nil
+	}
+	return nil, nil, usageErrorf("model %s: no data set loader", spec.Name)
+}
+
+// loadTestDataset reads only the test set, for eval.
+func loadTestDataset(spec models.Spec, dir string) (*models.Dataset, error) {
+	if dir == "" {
+		return nil, usageErrorf("--data is required: the folder with the data set")
+	}
+	switch spec.Input[1] {
+	case 28:
+		images, err := mnist.FindFile(dir, mnist.TestImagesFile)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		labels, err := mnist.FindFile(dir, mnist.TestLabelsFile)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		set, err := readMNISTSet(images, labels)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return mnistDataset(spec, set), nil
+	}
+	return nil, usageErrorf("model %s: no data set loader", spec.Name)
+}
+
+func readMNISTSet(imagesPath, labelsPath string) (*mnist.Set, error) {
+	images, err := mnist.ReadImages(imagesPath)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := mnist.ReadLabels(labelsPath)
+	if err != nil {
+		return nil, err
+	}
+	if len(labels) != images.N {
+		return nil, fmt.Errorf("%s has %d images but %s has %d labels",
+			imagesPath, images.N, labelsPath, len(labels))
+	}
+	return &mnist.Set{Images: images, Labels: labels}, nil
+}
+
+// mnistDataset normalises MNIST pixels as the model expects.
+func mnistDataset(spec models.Spec, set *mnist.Set) *models.Dataset {
+	im := set.Images
+	x := models.NewTensor(im.N, 1, im.Rows, im.Cols)
+	spec.Normalize(x.Data, im.Pixels)
+	y := make([]int, len(set.Labels))
+	for i, label := range set.Labels {
+		y[i] = int(label)
+	}
+	return &models.Dataset{X: x, Y: y}
+}

@@ -1,0 +1,98 @@
+// Command pipeline turns images, video and audio into model inputs, runs
+// small CNNs on them with saliency and Grad-CAM explanations, and trains,
+// evaluates and reports on those CNNs.
+//
+// Run `pipeline --help` for the commands. Exit codes: 0 when every input
+// was processed, 1 when some inputs became error records or a command
+// failed, 2 for bad flags or unusable sources.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK         = 0
+	exitSomeFailed = 1
+	exitUsage      = 2
+)
+
+// usageError marks errors caused by bad flags or unusable sources.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// errSomeFailed reports that a command finished but some inputs became
+// error records; the records themselves say which.
+var errSomeFailed = errors.New("some inputs failed")
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "pipeline",
+		Short: "Model inputs, CNN predictions and their explanations, streamed as JSONL",
+		Long: "pipeline turns images, video and WAV audio into model inputs, runs small\n" +
+			"CNNs on them and attaches saliency and Grad-CAM maps to every prediction.\n" +
+			"With no arguments, `pipeline run` streams a few embedded MNIST digits\n" +
+			"through the embedded LeNet-5.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{err}
+	})
+	root.AddCommand(newTrainCommand(), newEvalCommand(), newModelsCommand())
+	for _, add := range extraCommands {
+		root.AddCommand(add())
+	}
+	return root
+}
+
+// extraCommands are registered by other files of this package.
+var extraCommands []func() *cobra.Command
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	os.Exit(execute(os.Args[1:]))
+}
+
+func execute(args []string) int {
+	root := newRootCommand()
+	root.SetArgs(args)
+	err := root.Execute()
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errSomeFailed):
+		return exitSomeFailed
+	}
+	fmt.Fprintln(os.Stderr, "pipeline:", err)
+	var usage usageError
+	if errors.As(err, &usage) || isCobraUsageError(err) {
+		return exitUsage
+	}
+	return exitSomeFailed
+}
+
+// isCobraUsageError recognises cobra's own argument errors, which it does
+// not type.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, prefix := range []string{"unknown command", "accepts ", "requires at least",
+		"unknown flag", "unknown shorthand flag", "invalid argument"} {
+		if len(msg) >= len(prefix) && msg[:len(prefix)] == prefix {
+			return true
+		}
+	}
+	return false
+}

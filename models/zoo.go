@@ -1,0 +1,80 @@
+package models
+
+import (
+	"fmt"
+	"slices"
+)
+
+// builtin is a model of the zoo: its architecture and, where trained, the
+// weights embedded in the binary.
+type builtin struct {
+	spec        func() Spec
+	description string
+	weights     []byte // safetensors; nil when none are embedded
+}
+
+var zoo = map[string]builtin{
+	"lenet5": {spec: LeNet5, description: "LeNet-5 for 28×28 MNIST digits"},
+}
+
+// BuiltinNames lists the models of the zoo, sorted.
+func BuiltinNames() []string {
+	var names []string
+	for name := range zoo {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// BuiltinSpec returns the architecture of a zoo model.
+func BuiltinSpec(name string) (Spec, error) {
+	b, ok := zoo[name]
+	if !ok {
+		return Spec{}, fmt.Errorf("unknown model %q (built-in models: %v)", name, BuiltinNames())
+	}
+	return b.spec(), nil
+}
+
+// BuiltinDescription returns one line about a zoo model.
+func BuiltinDescription(name string) string { return zoo[name].description }
+
+// BuiltinWeights returns the embedded safetensors weights of a zoo model,
+// or nil when the binary carries none.
+func BuiltinWeights(name string) []byte { return zoo[name].weights }
+
+// LoadBuiltin returns a zoo model with its embedded weights and their
+// SHA-256.
+func LoadBuiltin(name string) (*Net, string, error) {
+	if _, err := BuiltinSpec(name); err != nil {
+		return nil, "", err
+	}
+	raw := BuiltinWeights(name)
+	if raw == nil {
+		return nil, "", fmt.Errorf("model %s: no weights are embedded; pass --weights", name)
+	}
+	tensors, spec, digest, err := decodeWeights(raw, "embedded "+name)
+	if err != nil {
+		return nil, "", err
+	}
+	if spec == nil {
+		s := zoo[name].spec()
+		spec = &s
+	}
+	net, err := Build(*spec, 1)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := net.SetWeights(tensors, "embedded "+name); err != nil {
+		return nil, "", err
+	}
+	return net, digest, nil
+}
+
+// Normalize writes the model inputs for 8-bit pixels into dst:
+// (p/255 − InputMean)/InputStd.
+func (s Spec) Normalize(dst []float32, pixels []uint8) {
+	for i, p := range pixels {
+		dst[i] = (float32(p)/255 - s.InputMean) / s.InputStd
+	}
+}
