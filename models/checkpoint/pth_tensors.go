@@ -18,7 +18,7 @@ func findStateDict(root any) (*pickleDict, error) {
 	case *pickleObject:
 		return nil, &WholeModelError{Class: root.class.String()}
 	case *pthTensor:
-		return nil, formatErrorf("file holds a single tensor, not a state_dict " +
+		return nil, formatErrorf("file contains a single tensor, not a state_dict " +
 			"(a dict of tensors)")
 	case *pickleDict:
 		for _, key := range wrapperKeys {
@@ -35,7 +35,7 @@ func findStateDict(root any) (*pickleDict, error) {
 		}
 		return root, nil
 	}
-	return nil, formatErrorf("file holds %s, expected a state_dict (a dict of tensors)",
+	return nil, formatErrorf("file contains %s, expected a state_dict (a dict of tensors)",
 		describe(root))
 }
 
