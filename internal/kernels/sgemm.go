@@ -86,6 +86,10 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 func sgemmGeneric(transA, transB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
 	scaleRows(m, n, beta, c, ldc)
+	if !transA && transB {
+		sgemmGenericNT(m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
 	for i := 0; i < m; i++ {
 		row := c[i*ldc : i*ldc+n]
 		for p := 0; p < k; p++ {
@@ -110,4 +114,35 @@ func sgemmGeneric(transA, transB bool, m, n, k int, a []float32, lda int,
 			}
 		}
 	}
+}
+
+// sgemmGenericNT adds A·Bᵀ to C as dot products of rows of A and rows of
+// the stored B, which are both contiguous along k.
+func sgemmGenericNT(m, n, k int, a []float32, lda int, b []float32, ldb int,
+	c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		arow := a[i*lda : i*lda+k]
+		row := c[i*ldc : i*ldc+n]
+		for j := range row {
+			row[j] += dotGeneric(arow, b[j*ldb:j*ldb+k])
+		}
+	}
+}
+
+// dotGeneric returns the dot product of x and y[:len(x)], in four partial
+// sums so that consecutive additions do not wait on each other.
+func dotGeneric(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3 float32
+	p := 0
+	for ; p+4 <= len(x); p += 4 {
+		s0 += x[p] * y[p]
+		s1 += x[p+1] * y[p+1]
+		s2 += x[p+2] * y[p+2]
+		s3 += x[p+3] * y[p+3]
+	}
+	for ; p < len(x); p++ {
+		s0 += x[p] * y[p]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
