@@ -81,8 +81,9 @@ func scaleRows(m, n int, beta float32, c []float32, ldc int) {
 	}
 }
 
-// sgemmGeneric is the pure-Go Sgemm: for each row of C it adds the rows
-// of op(B) scaled by the matching entries of op(A).
+// sgemmGeneric is the pure-Go Sgemm. It adds to each row of C the rows of
+// op(B) scaled by the matching entries of op(A), except for A·Bᵀ, which
+// sgemmGenericNT computes as dot products.
 func sgemmGeneric(transA, transB bool, m, n, k int, a []float32, lda int,
 	b []float32, ldb int, beta float32, c []float32, ldc int) {
 	scaleRows(m, n, beta, c, ldc)
