@@ -88,7 +88,7 @@ func decodeWeights(raw []byte, path string) (map[string]checkpoint.Tensor, *Spec
 	sum := sha256.Sum256(raw)
 	digest := hex.EncodeToString(sum[:])
 	if isZipOrPickle(raw) {
-		tensors, err := readPTH(raw, path)
+		tensors, err := checkpoint.ReadPTHFrom(bytes.NewReader(raw), int64(len(raw)), path)
 		return tensors, nil, digest, err
 	}
 	tensors, meta, err := checkpoint.Read(bytes.NewReader(raw), path)
@@ -110,9 +110,4 @@ func decodeWeights(raw []byte, path string) (map[string]checkpoint.Tensor, *Spec
 // archive, or a pickle stream (the legacy format, rejected by the reader).
 func isZipOrPickle(raw []byte) bool {
 	return len(raw) >= 2 && (string(raw[:2]) == "PK" || raw[0] == 0x80)
-}
-
-// readPTH is replaced once the .pth reader lands.
-var readPTH = func(raw []byte, path string) (map[string]checkpoint.Tensor, error) {
-	return nil, fmt.Errorf("read weights %s: PyTorch files not supported yet", path)
 }
