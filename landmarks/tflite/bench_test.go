@@ -1,0 +1,38 @@
+package tflite
+
+import (
+	"errors"
+	"testing"
+
+	"pipeline/third_party/mediapipe"
+)
+
+// BenchmarkModels times one Invoke of each MediaPipe model and reports
+// inferences/s and GFLOP/s (FLOPs as Interpreter.FLOPs counts them).
+func BenchmarkModels(b *testing.B) {
+	for _, name := range mediapipe.Names() {
+		b.Run(name, func(b *testing.B) {
+			model, err := mediapipe.Load(name)
+			if errors.Is(err, mediapipe.ErrNotEmbedded) {
+				b.Skip(err)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			ip, err := New(model)
+			if err != nil {
+				b.Fatal(err)
+			}
+			oracleInput(ip.Input(0))
+			ip.Invoke()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				ip.Invoke()
+			}
+			seconds := b.Elapsed().Seconds()
+			b.ReportMetric(float64(b.N)/seconds, "inferences/s")
+			b.ReportMetric(float64(ip.FLOPs())*float64(b.N)/seconds/1e9, "GFLOP/s")
+		})
+	}
+}

@@ -1,0 +1,328 @@
+package tflite
+
+// Convolution kernels. Shapes use N batch, H×W spatial size, C channels,
+// K = kernel height · kernel width · input channels; all tensors are NHWC,
+// row-major, as in TFLite.
+
+import (
+	"fmt"
+
+	"pipeline/internal/kernels"
+)
+
+// conv2D is CONV_2D as im2col followed by one matrix multiply per image:
+//
+//	out[N, outH, outW, outC] = col[outH·outW, K] · weights[K, outC] + bias
+type conv2D struct {
+	in, out   *Tensor
+	weights   []float32 // [K, outC], transposed from TFLite's [outC, kH, kW, inC]
+	bias      []float32 // [outC], zeros when the model has none
+	geom      window
+	act       activation
+	scratch   *[]float32 // shared im2col buffer, at least outH·outW·K
+	direct    bool       // 1×1, stride 1, no padding: the input is its own col
+	flopCount int64
+}
+
+// window is the geometry of a sliding window over an NHWC tensor.
+type window struct {
+	n, inH, inW, inC     int
+	outH, outW, outC     int
+	kH, kW               int
+	strideH, strideW     int
+	dilationH, dilationW int
+	padTop, padLeft      int
+}
+
+// newWindow checks in, filter and out against each other and returns the
+// geometry. filterH and filterW come from the weights or the pool options.
+func newWindow(in, out *Tensor, filterH, filterW int, o windowOptions) (window, error) {
+	if err := o.check(); err != nil {
+		return window{}, err
+	}
+	if len(in.Shape) != 4 || len(out.Shape) != 4 {
+		return window{}, fmt.Errorf("input %v and output %v must be NHWC", in.Shape, out.Shape)
+	}
+	w := window{
+		n: in.Shape[0], inH: in.Shape[1], inW: in.Shape[2], inC: in.Shape[3],
+		outC: out.Shape[3], kH: filterH, kW: filterW,
+		strideH: o.strideH, strideW: o.strideW,
+		dilationH: o.dilationH, dilationW: o.dilationW,
+	}
+	w.outH, w.padTop = outputSize(o.padding, w.inH, w.kH, w.strideH, w.dilationH)
+	w.outW, w.padLeft = outputSize(o.padding, w.inW, w.kW, w.strideW, w.dilationW)
+	if out.Shape[0] != w.n || out.Shape[1] != w.outH || out.Shape[2] != w.outW {
+		return window{}, fmt.Errorf("output shape %v, expected [%d %d %d %d]",
+			out.Shape, w.n, w.outH, w.outW, w.outC)
+	}
+	return w, nil
+}
+
+func (ip *Interpreter) newConv2D(ins, outs []*Tensor, opts table) (kernel, error) {
+	if err := wantConstant(ins[1:], "weights and bias"); err != nil {
+		return nil, err
+	}
+	filter := ins[1]
+	if len(filter.Shape) != 4 {
+		return nil, fmt.Errorf("filter shape %v, expected [outC kH kW inC]", filter.Shape)
+	}
+	w, err := newWindow(ins[0], outs[0], filter.Shape[1], filter.Shape[2], convOptions(opts))
+	if err != nil {
+		return nil, err
+	}
+	if filter.Shape[0] != w.outC || filter.Shape[3] != w.inC {
+		return nil, fmt.Errorf("filter shape %v does not match input %v and output %v",
+			filter.Shape, ins[0].Shape, outs[0].Shape)
+	}
+	bias, err := biasOf(ins, w.outC)
+	if err != nil {
+		return nil, err
+	}
+	depth := w.kH * w.kW * w.inC
+	k := &conv2D{
+		in: ins[0], out: outs[0], geom: w, bias: bias,
+		act:     convOptions(opts).act,
+		weights: transpose(filter.Data, w.outC, depth),
+		direct: w.kH == 1 && w.kW == 1 && w.strideH == 1 && w.strideW == 1 &&
+			w.padTop == 0 && w.padLeft == 0,
+		flopCount: int64(2 * w.n * w.outH * w.outW * w.outC * depth),
+	}
+	if !k.direct {
+		k.scratch = ip.reserveScratch(w.outH * w.outW * depth)
+	}
+	return k, nil
+}
+
+func (k *conv2D) flops() int64 { return k.flopCount }
+
+func (k *conv2D) run() {
+	w := k.geom
+	depth := w.kH * w.kW * w.inC
+	pixels := w.outH * w.outW
+	inSize := w.inH * w.inW * w.inC
+	outSize := pixels * w.outC
+	for b := 0; b < w.n; b++ {
+		in := k.in.Data[b*inSize : (b+1)*inSize]
+		out := k.out.Data[b*outSize : (b+1)*outSize]
+		col := in
+		if !k.direct {
+			col = (*k.scratch)[:pixels*depth]
+			im2col(col, in, w)
+		}
+		for p := 0; p < pixels; p++ {
+			copy(out[p*w.outC:(p+1)*w.outC], k.bias)
+		}
+		kernels.Sgemm(false, false, pixels, w.outC, depth, col, depth,
+			k.weights, w.outC, 1, out, w.outC)
+		k.act.apply(out)
+	}
+}
+
+// im2col writes, for each output pixel, the kH·kW·inC input values under
+// the window into one row of col, with zeros where the window hangs over
+// the padding.
+//
+//	in:  [inH, inW, inC]    col: [outH·outW, kH·kW·inC]
+func im2col(col, in []float32, w window) {
+	row := 0
+	for oy := 0; oy < w.outH; oy++ {
+		for ox := 0; ox < w.outW; ox++ {
+			for ky := 0; ky < w.kH; ky++ {
+				iy := oy*w.strideH - w.padTop + ky*w.dilationH
+				for kx := 0; kx < w.kW; kx++ {
+					ix := ox*w.strideW - w.padLeft + kx*w.dilationW
+					dst := col[row : row+w.inC]
+					if iy < 0 || iy >= w.inH || ix < 0 || ix >= w.inW {
+						clear(dst)
+					} else {
+						copy(dst, in[(iy*w.inW+ix)*w.inC:])
+					}
+					row += w.inC
+				}
+			}
+		}
+	}
+}
+
+// depthwiseConv2D is DEPTHWISE_CONV_2D: output channel c·m+j is input
+// channel c filtered by weights[.., .., c·m+j], m the depth multiplier.
+//
+//	in: [N, inH, inW, inC]  weights: [1, kH, kW, outC]  out: [N, outH, outW, outC]
+type depthwiseConv2D struct {
+	in, out    *Tensor
+	weights    []float32
+	bias       []float32
+	geom       window
+	multiplier int
+	act        activation
+}
+
+func newDepthwiseConv2D(ins, outs []*Tensor, opts table) (kernel, error) {
+	if err := wantConstant(ins[1:], "weights and bias"); err != nil {
+		return nil, err
+	}
+	filter := ins[1]
+	if len(filter.Shape) != 4 || filter.Shape[0] != 1 {
+		return nil, fmt.Errorf("filter shape %v, expected [1 kH kW outC]", filter.Shape)
+	}
+	o := depthwiseOptions(opts)
+	w, err := newWindow(ins[0], outs[0], filter.Shape[1], filter.Shape[2], o)
+	if err != nil {
+		return nil, err
+	}
+	// Some converters write depth_multiplier 0; outC/inC is authoritative.
+	if w.inC == 0 || w.outC%w.inC != 0 || filter.Shape[3] != w.outC {
+		return nil, fmt.Errorf("filter shape %v does not match input %v and output %v",
+			filter.Shape, ins[0].Shape, outs[0].Shape)
+	}
+	bias, err := biasOf(ins, w.outC)
+	if err != nil {
+		return nil, err
+	}
+	return &depthwiseConv2D{
+		in: ins[0], out: outs[0], weights: filter.Data, bias: bias, geom: w,
+		multiplier: w.outC / w.inC, act: o.act,
+	}, nil
+}
+
+func (k *depthwiseConv2D) flops() int64 {
+	w := k.geom
+	return int64(2 * w.n * w.outH * w.outW * w.outC * w.kH * w.kW)
+}
+
+func (k *depthwiseConv2D) run() {
+	w := k.geom
+	inSize := w.inH * w.inW * w.inC
+	outSize := w.outH * w.outW * w.outC
+	for b := 0; b < w.n; b++ {
+		in := k.in.Data[b*inSize : (b+1)*inSize]
+		out := k.out.Data[b*outSize : (b+1)*outSize]
+		for oy := 0; oy < w.outH; oy++ {
+			for ox := 0; ox < w.outW; ox++ {
+				dst := out[(oy*w.outW+ox)*w.outC : (oy*w.outW+ox+1)*w.outC]
+				k.pixel(dst, in, oy, ox)
+			}
+		}
+		k.act.apply(out)
+	}
+}
+
+// pixel computes the outC values of output pixel (oy, ox).
+func (k *depthwiseConv2D) pixel(dst, in []float32, oy, ox int) {
+	w := k.geom
+	copy(dst, k.bias)
+	for ky := 0; ky < w.kH; ky++ {
+		iy := oy*w.strideH - w.padTop + ky*w.dilationH
+		if iy < 0 || iy >= w.inH {
+			continue
+		}
+		for kx := 0; kx < w.kW; kx++ {
+			ix := ox*w.strideW - w.padLeft + kx*w.dilationW
+			if ix < 0 || ix >= w.inW {
+				continue
+			}
+			src := in[(iy*w.inW+ix)*w.inC : (iy*w.inW+ix+1)*w.inC]
+			filter := k.weights[(ky*w.kW+kx)*w.outC : (ky*w.kW+kx+1)*w.outC]
+			if k.multiplier == 1 {
+				multiplyAdd(dst, src, filter)
+				continue
+			}
+			for c, v := range src {
+				for j := 0; j < k.multiplier; j++ {
+					dst[c*k.multiplier+j] += v * filter[c*k.multiplier+j]
+				}
+			}
+		}
+	}
+}
+
+// multiplyAdd computes dst[i] += a[i]·b[i].
+func multiplyAdd(dst, a, b []float32) {
+	a = a[:len(dst)]
+	b = b[:len(dst)]
+	for i := range dst {
+		dst[i] += a[i] * b[i]
+	}
+}
+
+// fullyConnected is FULLY_CONNECTED: out[M, N] = in[M, K] · weightsᵀ + bias,
+// where TFLite stores weights as [N, K] and M is the input's size over K.
+type fullyConnected struct {
+	in, out *Tensor
+	weights []float32 // [K, N], transposed from TFLite's [N, K]
+	bias    []float32
+	m, n, k int
+	act     activation
+}
+
+func newFullyConnected(ins, outs []*Tensor, opts table) (kernel, error) {
+	if err := wantConstant(ins[1:], "weights and bias"); err != nil {
+		return nil, err
+	}
+	filter := ins[1]
+	if len(filter.Shape) != 2 {
+		return nil, fmt.Errorf("weights shape %v, expected [N K]", filter.Shape)
+	}
+	n, depth := filter.Shape[0], filter.Shape[1]
+	if depth == 0 || ins[0].Len()%depth != 0 || outs[0].Len() != ins[0].Len()/depth*n {
+		return nil, fmt.Errorf("weights %v do not match input %v and output %v",
+			filter.Shape, ins[0].Shape, outs[0].Shape)
+	}
+	bias, err := biasOf(ins, n)
+	if err != nil {
+		return nil, err
+	}
+	act := activation(opts.uint8(0, 0))
+	if err := act.valid(); err != nil {
+		return nil, err
+	}
+	return &fullyConnected{
+		in: ins[0], out: outs[0], weights: transpose(filter.Data, n, depth),
+		bias: bias, m: ins[0].Len() / depth, n: n, k: depth, act: act,
+	}, nil
+}
+
+func (k *fullyConnected) flops() int64 { return int64(2 * k.m * k.n * k.k) }
+
+func (k *fullyConnected) run() {
+	for i := 0; i < k.m; i++ {
+		copy(k.out.Data[i*k.n:(i+1)*k.n], k.bias)
+	}
+	kernels.Sgemm(false, false, k.m, k.n, k.k, k.in.Data, k.k, k.weights, k.n,
+		1, k.out.Data, k.n)
+	k.act.apply(k.out.Data)
+}
+
+// transpose returns the [cols, rows] transpose of a row-major [rows, cols]
+// matrix.
+func transpose(a []float32, rows, cols int) []float32 {
+	out := make([]float32, rows*cols)
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			out[c*rows+r] = a[r*cols+c]
+		}
+	}
+	return out
+}
+
+// biasOf returns the bias input (the third), or zeros when the operator
+// has none.
+func biasOf(ins []*Tensor, n int) ([]float32, error) {
+	if len(ins) < 3 || ins[2] == nil {
+		return make([]float32, n), nil
+	}
+	if ins[2].Len() != n || len(ins[2].Data) != n {
+		return nil, fmt.Errorf("bias shape %v, expected [%d]", ins[2].Shape, n)
+	}
+	return ins[2].Data, nil
+}
+
+// wantConstant checks that every present tensor is a float32 constant.
+func wantConstant(ts []*Tensor, what string) error {
+	for _, t := range ts {
+		if t != nil && (!t.constant || t.Data == nil) {
+			return fmt.Errorf("%s must be constant float32 (tensor %q is not)", what, t.Name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package tflite
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// broadcast maps each element of a broadcast output to the element of one
+// operand, following NumPy's rules as TFLite does: shapes align at the
+// right, and a dimension of 1 repeats.
+type broadcast struct {
+	kind  broadcastKind
+	index []int32 // operand element of each output element, for broadcastGather
+}
+
+type broadcastKind uint8
+
+const (
+	broadcastSame   broadcastKind = iota // same number of elements, one to one
+	broadcastRepeat                      // the operand repeats every len(operand)
+	broadcastGather                      // anything else, through index
+)
+
+// newBroadcast returns how an operand of shape in reaches the output shape
+// out, or an error when the shapes are not compatible.
+func newBroadcast(in, out []int) (broadcast, error) {
+	if len(in) > len(out) {
+		return broadcast{}, fmt.Errorf("shape %v does not broadcast to %v", in, out)
+	}
+	padded := make([]int, len(out))
+	for i := range padded {
+		padded[i] = 1
+	}
+	copy(padded[len(out)-len(in):], in)
+	for i, d := range padded {
+		if d != 1 && d != out[i] {
+			return broadcast{}, fmt.Errorf("shape %v does not broadcast to %v", in, out)
+		}
+	}
+	if slices.Equal(padded, out) {
+		return broadcast{kind: broadcastSame}, nil
+	}
+	if repeatsAtRight(padded, out) {
+		return broadcast{kind: broadcastRepeat}, nil
+	}
+	return broadcast{kind: broadcastGather, index: gatherIndex(padded, out)}, nil
+}
+
+// repeatsAtRight reports whether padded is all ones up to some axis and
+// equal to out after it, so that the operand simply repeats.
+func repeatsAtRight(padded, out []int) bool {
+	i := 0
+	for i < len(padded) && padded[i] == 1 {
+		i++
+	}
+	return slices.Equal(padded[i:], out[i:])
+}
+
+func gatherIndex(padded, out []int) []int32 {
+	strides := make([]int, len(padded))
+	stride := 1
+	for i := len(padded) - 1; i >= 0; i-- {
+		if padded[i] != 1 {
+			strides[i] = stride
+		}
+		stride *= padded[i]
+	}
+	index := make([]int32, shapeSize(out))
+	coord := make([]int, len(out))
+	for o := range index {
+		src := 0
+		for i, c := range coord {
+			src += c * strides[i]
+		}
+		index[o] = int32(src)
+		for i := len(coord) - 1; i >= 0; i-- {
+			coord[i]++
+			if coord[i] < out[i] {
+				break
+			}
+			coord[i] = 0
+		}
+	}
+	return index
+}
+
+// at returns the operand value for output element o.
+func (b broadcast) at(operand []float32, o int) float32 {
+	switch b.kind {
+	case broadcastSame:
+		return operand[o]
+	case broadcastRepeat:
+		return operand[o%len(operand)]
+	}
+	return operand[b.index[o]]
+}
+
+// add is ADD with broadcasting and a fused activation.
+type add struct {
+	a, b, out    *Tensor
+	castA, castB broadcast
+	act          activation
+}
+
+func newAdd(ins, outs []*Tensor, opts table) (kernel, error) {
+	k := &add{a: ins[0], b: ins[1], out: outs[0], act: activation(opts.uint8(0, 0))}
+	if err := k.act.valid(); err != nil {
+		return nil, err
+	}
+	var err error
+	if k.castA, err = newBroadcast(k.a.Shape, k.out.Shape); err != nil {
+		return nil, err
+	}
+	if k.castB, err = newBroadcast(k.b.Shape, k.out.Shape); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+func (k *add) flops() int64 { return int64(k.out.Len()) }
+
+func (k *add) run() {
+	out := k.out.Data
+	if k.castA.kind == broadcastSame && k.castB.kind == broadcastSame {
+		a, b := k.a.Data[:len(out)], k.b.Data[:len(out)]
+		for i := range out {
+			out[i] = a[i] + b[i]
+		}
+	} else {
+		for i := range out {
+			out[i] = k.castA.at(k.a.Data, i) + k.castB.at(k.b.Data, i)
+		}
+	}
+	k.act.apply(out)
+}
+
+// pRelu is PRELU: out = x when x ≥ 0, alpha·x otherwise, with alpha
+// broadcast to the input.
+type pRelu struct {
+	in, alpha, out *Tensor
+	castAlpha      broadcast
+}
+
+func newPRelu(ins, outs []*Tensor) (kernel, error) {
+	if !slices.Equal(ins[0].Shape, outs[0].Shape) {
+		return nil, fmt.Errorf("input %v and output %v differ", ins[0].Shape, outs[0].Shape)
+	}
+	cast, err := newBroadcast(ins[1].Shape, outs[0].Shape)
+	if err != nil {
+		return nil, err
+	}
+	return &pRelu{in: ins[0], alpha: ins[1], out: outs[0], castAlpha: cast}, nil
+}
+
+func (k *pRelu) flops() int64 { return int64(k.out.Len()) }
+
+func (k *pRelu) run() {
+	in := k.in.Data[:len(k.out.Data)]
+	if k.castAlpha.kind == broadcastRepeat {
+		channels := len(k.alpha.Data)
+		for start := 0; start < len(in); start += channels {
+			preluRow(k.out.Data[start:start+channels], in[start:start+channels],
+				k.alpha.Data)
+		}
+		return
+	}
+	for i, v := range in {
+		if v < 0 {
+			v *= k.castAlpha.at(k.alpha.Data, i)
+		}
+		k.out.Data[i] = v
+	}
+}
+
+func preluRow(out, in, alpha []float32) {
+	in = in[:len(out)]
+	alpha = alpha[:len(out)]
+	for i, v := range in {
+		if v < 0 {
+			v *= alpha[i]
+		}
+		out[i] = v
+	}
+}
+
+// logistic is LOGISTIC: out = 1 / (1 + e^-x).
+type logistic struct{ in, out *Tensor }
+
+func newLogistic(ins, outs []*Tensor) (kernel, error) {
+	if ins[0].Len() != outs[0].Len() {
+		return nil, fmt.Errorf("input %v and output %v differ", ins[0].Shape, outs[0].Shape)
+	}
+	return &logistic{in: ins[0], out: outs[0]}, nil
+}
+
+func (k *logistic) flops() int64 { return int64(k.out.Len()) }
+
+func (k *logistic) run() {
+	for i, v := range k.in.Data[:len(k.out.Data)] {
+		k.out.Data[i] = sigmoid(v)
+	}
+}
+
+func sigmoid(x float32) float32 {
+	return float32(1 / (1 + math.Exp(-float64(x))))
+}
