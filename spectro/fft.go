@@ -18,10 +18,12 @@ type realFFT struct {
 	n       int
 	general *fourier.FFT // nil for powers of two
 
-	bitReversed []int        // n/2 indices in bit-reversed order
-	twiddles    []complex128 // e^(−2πik/(n/2)), k < n/4
-	unpack      []complex128 // e^(−2πik/n), k ≤ n/2
-	packed      []complex128 // scratch, n/2 points
+	bitReversed []int // n/2 indices in bit-reversed order
+	// stageTwiddles[s/2+j] = e^(−2πij/s) for the pass over blocks of size s,
+	// so that each pass reads its twiddles in order.
+	stageTwiddles []complex128
+	unpack        []complex128 // e^(−2πik/n), k ≤ n/2
+	packed        []complex128 // scratch, n/2 points
 }
 
 func newRealFFT(n int) *realFFT {
@@ -30,18 +32,20 @@ func newRealFFT(n int) *realFFT {
 	}
 	half := n / 2
 	f := &realFFT{
-		n:           n,
-		bitReversed: make([]int, half),
-		twiddles:    make([]complex128, half/2),
-		unpack:      make([]complex128, half+1),
-		packed:      make([]complex128, half),
+		n:             n,
+		bitReversed:   make([]int, half),
+		stageTwiddles: make([]complex128, half),
+		unpack:        make([]complex128, half+1),
+		packed:        make([]complex128, half),
 	}
 	shift := bits.UintSize - bits.Len(uint(half-1))
 	for i := range f.bitReversed {
 		f.bitReversed[i] = int(bits.Reverse(uint(i)) >> shift)
 	}
-	for k := range f.twiddles {
-		f.twiddles[k] = cmplx.Rect(1, -2*math.Pi*float64(k)/float64(half))
+	for size := 2; size <= half; size *= 2 {
+		for j := range size / 2 {
+			f.stageTwiddles[size/2+j] = cmplx.Rect(1, -2*math.Pi*float64(j)/float64(size))
+		}
 	}
 	for k := range f.unpack {
 		f.unpack[k] = cmplx.Rect(1, -2*math.Pi*float64(k)/float64(n))
@@ -122,16 +126,55 @@ func (f *realFFT) butterflies() {
 		block[0], block[2] = a+c, a-c
 		block[1], block[3] = b+d, b-d
 	}
-	for size := 8; size <= half; size *= 2 {
-		step := half / size
-		for start := 0; start < half; start += size {
-			low := data[start : start+size/2]
-			high := data[start+size/2 : start+size]
-			for j := range low {
-				b := high[j] * f.twiddles[j*step]
-				high[j] = low[j] - b
-				low[j] += b
-			}
+
+	size := 8
+	for ; 2*size <= half; size *= 4 {
+		f.passPair(size)
+	}
+	if size <= half {
+		f.pass(size)
+	}
+}
+
+// pass combines blocks of size/2 into blocks of size.
+func (f *realFFT) pass(size int) {
+	data := f.packed
+	twiddles := f.stageTwiddles[size/2 : size]
+	for start := 0; start < len(data); start += size {
+		low := data[start : start+size/2]
+		high := data[start+size/2 : start+size]
+		for j, w := range twiddles {
+			b := high[j] * w
+			high[j] = low[j] - b
+			low[j] += b
+		}
+	}
+}
+
+// passPair does pass(size) and pass(2·size) in one sweep over the data,
+// four points at a time. The second pass's twiddle for point j + size/2
+// is e^(−2πij/(2·size))·(−i), so it needs no table entry of its own.
+func (f *realFFT) passPair(size int) {
+	data := f.packed
+	quarter := size / 2
+	inner := f.stageTwiddles[quarter:size]
+	outer := f.stageTwiddles[size : size+quarter]
+	for start := 0; start < len(data); start += 2 * size {
+		q0 := data[start : start+quarter]
+		q1 := data[start+quarter : start+size]
+		q2 := data[start+size : start+size+quarter]
+		q3 := data[start+size+quarter : start+2*size]
+		for j, w1 := range inner {
+			b1, b3 := q1[j]*w1, q3[j]*w1
+			a0, a1 := q0[j]+b1, q0[j]-b1
+			a2, a3 := q2[j]+b3, q2[j]-b3
+
+			w2 := outer[j]
+			c := a2 * w2
+			e := a3 * w2
+			e = complex(imag(e), -real(e))
+			q0[j], q2[j] = a0+c, a0-c
+			q1[j], q3[j] = a1+e, a1-e
 		}
 	}
 }
