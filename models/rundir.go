@@ -58,26 +58,34 @@ func SaveRun(dir string, t *Trainer, cfg RunConfig, metrics []EpochMetrics) erro
 	return t.Net.SaveWeights(filepath.Join(dir, WeightsFile))
 }
 
-// ResumeRun rebuilds the trainer of a run folder written by SaveRun, with
-// its weights, optimizer state, completed epochs and metrics.
-func ResumeRun(dir string) (*Trainer, RunConfig, []EpochMetrics, error) {
+// LoadRun reads a run folder written by SaveRun: its config, its metrics
+// and the network with the saved weights.
+func LoadRun(dir string) (RunConfig, []EpochMetrics, *Net, error) {
 	var cfg RunConfig
 	var metrics []EpochMetrics
 	if err := readJSON(filepath.Join(dir, ConfigFile), &cfg); err != nil {
-		return nil, cfg, nil, fmt.Errorf("resume %s: %w", dir, err)
+		return cfg, nil, nil, fmt.Errorf("read run %s: %w", dir, err)
 	}
 	if err := readJSON(filepath.Join(dir, MetricsJSON), &metrics); err != nil {
-		return nil, cfg, nil, fmt.Errorf("resume %s: %w", dir, err)
+		return cfg, nil, nil, fmt.Errorf("read run %s: %w", dir, err)
 	}
 	net, err := Build(cfg.Model, cfg.Train.Seed)
 	if err != nil {
-		return nil, cfg, nil, err
+		return cfg, nil, nil, err
 	}
-	tensors, _, _, err := ReadWeights(filepath.Join(dir, WeightsFile))
+	path := filepath.Join(dir, WeightsFile)
+	tensors, _, _, err := ReadWeights(path)
 	if err != nil {
-		return nil, cfg, nil, err
+		return cfg, nil, nil, err
 	}
-	if err := net.SetWeights(tensors, filepath.Join(dir, WeightsFile)); err != nil {
+	return cfg, metrics, net, net.SetWeights(tensors, path)
+}
+
+// ResumeRun rebuilds the trainer of a run folder written by SaveRun, with
+// its weights, optimizer state, completed epochs and metrics.
+func ResumeRun(dir string) (*Trainer, RunConfig, []EpochMetrics, error) {
+	cfg, metrics, net, err := LoadRun(dir)
+	if err != nil {
 		return nil, cfg, nil, err
 	}
 	trainer, err := NewTrainer(net, cfg.Train)

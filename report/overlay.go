@@ -1,0 +1,125 @@
+package report
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+
+	"pipeline/explain"
+	"pipeline/models"
+)
+
+// overlay is one sample drawn with its explanations.
+type overlay struct {
+	File, Caption string
+}
+
+// overlayScale is the number of screen pixels per input pixel.
+const overlayScale = 8
+
+// writeOverlays explains the first n test items (predicted class, default
+// Grad-CAM layer, absolute saliency) and writes one PNG per item with
+// three panels: the input, saliency over the input, Grad-CAM over the
+// input.
+func writeOverlays(dir string, net *models.Net, test *models.Dataset, n int) ([]overlay, error) {
+	n = min(n, test.Len())
+	if n <= 0 {
+		return nil, nil
+	}
+	explainer, err := explain.New(net, explain.Config{Saliency: true, GradCAM: true,
+		Target: explain.PredictedClass})
+	if err != nil {
+		return nil, err
+	}
+	size := test.X.SampleLen()
+	x := models.FromData(test.X.Data[:n*size], append([]int{n}, test.X.Shape[1:]...)...)
+	result, err := explainer.Explain(x)
+	if err != nil {
+		return nil, err
+	}
+	var list []overlay
+	for i := range n {
+		img := drawPanels(x.Sample(i)[:result.Height*result.Width], result.ItemSaliency(i),
+			result.ItemGradCAM(i), result.Height, result.Width)
+		file := fmt.Sprintf("explain_%03d.png", i)
+		if err := savePNG(filepath.Join(dir, file), img); err != nil {
+			return nil, err
+		}
+		caption := fmt.Sprintf("test item %d: true %s, predicted %s", i,
+			labelOf(net.Spec.Labels, test.Y[i]), labelOf(net.Spec.Labels, result.Targets[i]))
+		list = append(list, overlay{File: file, Caption: caption})
+	}
+	return list, nil
+}
+
+// drawPanels places the input, the saliency map and the Grad-CAM map side
+// by side, each map blended over the grey input with a heat colour scale.
+// The saliency map is rescaled to [0, 1] for display only.
+func drawPanels(input, saliency, gradcam []float32, h, w int) *image.RGBA {
+	grey := rescale(input)
+	panels := [][]float32{nil, rescale(saliency), gradcam}
+	img := image.NewRGBA(image.Rect(0, 0, 3*w*overlayScale, h*overlayScale))
+	for p, heat := range panels {
+		for y := range h * overlayScale {
+			for x := range w * overlayScale {
+				i := (y/overlayScale)*w + x/overlayScale
+				c := blend(grey[i], heat, i)
+				img.SetRGBA(p*w*overlayScale+x, y, c)
+			}
+		}
+	}
+	return img
+}
+
+func blend(grey float32, heat []float32, i int) color.RGBA {
+	g := uint8(255 * grey)
+	if heat == nil {
+		return color.RGBA{g, g, g, 255}
+	}
+	hc := heatColor(heat[i])
+	mix := func(a, b uint8) uint8 { return uint8((float32(a) + float32(b)) / 2) }
+	return color.RGBA{mix(g, hc.R), mix(g, hc.G), mix(g, hc.B), 255}
+}
+
+// heatColor maps v in [0, 1] to a blue–cyan–yellow–red scale.
+func heatColor(v float32) color.RGBA {
+	v = min(max(v, 0), 1)
+	stops := []color.RGBA{{0, 0, 128, 255}, {0, 200, 255, 255}, {255, 230, 0, 255},
+		{220, 0, 0, 255}}
+	pos := v * float32(len(stops)-1)
+	k := min(int(pos), len(stops)-2)
+	t := pos - float32(k)
+	lerp := func(a, b uint8) uint8 { return uint8(float32(a) + t*(float32(b)-float32(a))) }
+	a, b := stops[k], stops[k+1]
+	return color.RGBA{lerp(a.R, b.R), lerp(a.G, b.G), lerp(a.B, b.B), 255}
+}
+
+// rescale maps values linearly onto [0, 1]; a constant slice becomes zeros.
+func rescale(values []float32) []float32 {
+	lo, hi := values[0], values[0]
+	for _, v := range values {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	out := make([]float32, len(values))
+	if hi > lo {
+		for i, v := range values {
+			out[i] = (v - lo) / (hi - lo)
+		}
+	}
+	return out
+}
+
+func savePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
