@@ -107,7 +107,7 @@ func TestReadPTHHandBuiltPickles(t *testing.T) {
 	}{
 		{"dict", matrix(newPickle().op("}(").str("w")).op("u").stop()},
 		{"dict opcode", matrix(newPickle().op("(").str("w")).op("d").stop()},
-		{"memo reuse", matrix(newPickle().op("}(").str("w")).op("q\x05").op("0").
+		{"memo reuse", matrix(newPickle().op("}(").str("w")).op("q\x05").op("00").
 			str("w").op("h\x05u").stop()},
 		{"model wrapper", matrix(newPickle().op("}(").str("epoch").int(3).str("model").
 			op("}(").str("module.w")).op("uu").stop()},
@@ -115,7 +115,7 @@ func TestReadPTHHandBuiltPickles(t *testing.T) {
 			global("torch._utils", "_rebuild_parameter").op("(")).
 			op("\x88").global("collections", "OrderedDict").op(")R").op("tR").op("u").stop()},
 		{"ordered dict of pairs", matrix(newPickle().global("collections", "OrderedDict").
-			op("](").str("w")).op("\x86").op("a\x85R").stop()},
+			op("]").str("w")).op("\x86").op("a\x85R").stop()},
 	}
 	for _, test := range tests {
 		t.Run(test.name, func(t *testing.T) {
