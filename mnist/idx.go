@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // IDX magic numbers: two zero bytes, the element type (0x08 = unsigned
@@ -141,7 +142,11 @@ func readHeader(r io.Reader, magic uint32) (idxHeader, error) {
 		if _, err := io.ReadFull(r, word[:]); err != nil {
 			return idxHeader{}, headerReadError(err, fmt.Sprintf("dimension %d", i))
 		}
-		header.dims[i] = int(binary.BigEndian.Uint32(word[:]))
+		dim := binary.BigEndian.Uint32(word[:])
+		if dim > math.MaxInt32 {
+			return idxHeader{}, formatErrorf("implausible dimension %d = %d", i, dim)
+		}
+		header.dims[i] = int(dim)
 	}
 	return header, nil
 }
