@@ -30,22 +30,29 @@ func (l *Activation) OutputShape(in []int) ([]int, error) { return slices.Clone(
 
 func (l *Activation) Forward(x *Tensor, train bool) *Tensor {
 	l.y = ensure(l.y, x.Shape...)
-	y := l.y.Data
-	switch l.kind {
+	size := x.SampleLen()
+	forChunks(x.Batch(), func(_, _, lo, hi int) {
+		activate(l.kind, l.y.Data[lo*size:hi*size], x.Data[lo*size:hi*size])
+	})
+	return l.y
+}
+
+func activate(kind string, y, x []float32) {
+	y = y[:len(x)]
+	switch kind {
 	case "relu":
-		for i, v := range x.Data {
+		for i, v := range x {
 			y[i] = max(v, 0)
 		}
 	case "tanh":
-		for i, v := range x.Data {
+		for i, v := range x {
 			y[i] = float32(math.Tanh(float64(v)))
 		}
 	case "sigmoid":
-		for i, v := range x.Data {
+		for i, v := range x {
 			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
 		}
 	}
-	return l.y
 }
 
 // Backward uses the saved output: relu' = [y > 0], tanh' = 1 − y²,
@@ -55,27 +62,34 @@ func (l *Activation) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 		return nil
 	}
 	l.dx = ensure(l.dx, dy.Shape...)
-	dx, y := l.dx.Data, l.y.Data
-	switch l.kind {
+	size := dy.SampleLen()
+	forChunks(dy.Batch(), func(_, _, lo, hi int) {
+		r := lo * size
+		activationGrad(l.kind, l.dx.Data[r:hi*size], dy.Data[r:hi*size], l.y.Data[r:hi*size])
+	})
+	return l.dx
+}
+
+func activationGrad(kind string, dx, dy, y []float32) {
+	dx, y = dx[:len(dy)], y[:len(dy)]
+	switch kind {
 	case "relu":
-		y = y[:len(dy.Data)]
-		for i, g := range dy.Data {
-			var keep float32
-			if y[i] > 0 {
-				keep = 1
-			}
-			dx[i] = g * keep
+		// ReLU outputs are +0 or positive, so a zero bit pattern marks the
+		// inputs that were clipped; masking the bits avoids a branch.
+		for i, g := range dy {
+			bits := math.Float32bits(y[i])
+			mask := uint32(int32(bits|-bits) >> 31)
+			dx[i] = math.Float32frombits(math.Float32bits(g) & mask)
 		}
 	case "tanh":
-		for i, g := range dy.Data {
+		for i, g := range dy {
 			dx[i] = g * (1 - y[i]*y[i])
 		}
 	case "sigmoid":
-		for i, g := range dy.Data {
+		for i, g := range dy {
 			dx[i] = g * y[i] * (1 - y[i])
 		}
 	}
-	return l.dx
 }
 
 // Flatten reshapes [N, C, H, W] to [N, C·H·W] without copying.

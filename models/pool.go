@@ -41,46 +41,51 @@ func (l *Pool2d) OutputShape(in []int) ([]int, error) {
 
 func (l *Pool2d) Forward(x *Tensor, train bool) *Tensor {
 	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	k := l.size
-	oh, ow := h/k, w/k
 	l.x = x
-	l.y = ensure(l.y, n, c, oh, ow)
+	l.y = ensure(l.y, n, c, h/l.size, w/l.size)
 	if l.isMax && len(l.argmax) != l.y.Len() {
 		l.argmax = make([]int32, l.y.Len())
 	}
+	forChunks(n, func(_, _, lo, hi int) {
+		for plane := lo * c; plane < hi*c; plane++ {
+			l.poolPlane(x.Data[plane*h*w:][:h*w], plane, h, w)
+		}
+	})
+	return l.y
+}
+
+// poolPlane pools one input plane into output plane number plane.
+func (l *Pool2d) poolPlane(in []float32, plane, h, w int) {
+	k := l.size
+	oh, ow := h/k, w/k
+	out := l.y.Data[plane*oh*ow:][:oh*ow]
 	scale := 1 / float32(k*k)
-	for plane := range n * c {
-		in := x.Data[plane*h*w:][:h*w]
-		out := l.y.Data[plane*oh*ow:][:oh*ow]
-		for oy := range oh {
-			for ox := range ow {
-				o := oy*ow + ox
-				if l.isMax {
-					best, at := float32(math.Inf(-1)), 0
-					for ky := range k {
-						for kx := range k {
-							i := (oy*k+ky)*w + ox*k + kx
-							if v := in[i]; v > best || math.IsNaN(float64(v)) {
-								best, at = v, i
-							}
-						}
-					}
-					out[o] = best
-					l.argmax[plane*oh*ow+o] = int32(at)
-					continue
-				}
+	for oy := range oh {
+		for ox := range ow {
+			o := oy*ow + ox
+			if !l.isMax {
 				var sum float32
 				for ky := range k {
-					row := in[(oy*k+ky)*w+ox*k:][:k]
-					for _, v := range row {
+					for _, v := range in[(oy*k+ky)*w+ox*k:][:k] {
 						sum += v
 					}
 				}
 				out[o] = sum * scale
+				continue
 			}
+			best, at := float32(math.Inf(-1)), 0
+			for ky := range k {
+				for kx := range k {
+					i := (oy*k+ky)*w + ox*k + kx
+					if v := in[i]; v > best || math.IsNaN(float64(v)) {
+						best, at = v, i
+					}
+				}
+			}
+			out[o] = best
+			l.argmax[plane*oh*ow+o] = int32(at)
 		}
 	}
-	return l.y
 }
 
 func (l *Pool2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
@@ -89,30 +94,36 @@ func (l *Pool2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	}
 	x := l.x
 	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
-	k := l.size
-	oh, ow := h/k, w/k
+	oh, ow := h/l.size, w/l.size
 	l.dx = ensure(l.dx, x.Shape...)
-	clear(l.dx.Data)
+	forChunks(n, func(_, _, lo, hi int) {
+		for plane := lo * c; plane < hi*c; plane++ {
+			din := l.dx.Data[plane*h*w:][:h*w]
+			clear(din)
+			l.unpoolPlane(din, dy.Data[plane*oh*ow:][:oh*ow], plane, w)
+		}
+	})
+	return l.dx
+}
+
+// unpoolPlane spreads one plane of output gradients dout over din: evenly
+// for average pooling, to the maximum's position for max pooling.
+func (l *Pool2d) unpoolPlane(din, dout []float32, plane, w int) {
+	k := l.size
+	ow := w / k
 	scale := 1 / float32(k*k)
-	for plane := range n * c {
-		din := l.dx.Data[plane*h*w:][:h*w]
-		dout := dy.Data[plane*oh*ow:][:oh*ow]
-		for oy := range oh {
-			for ox := range ow {
-				o := oy*ow + ox
-				if l.isMax {
-					din[l.argmax[plane*oh*ow+o]] += dout[o]
-					continue
-				}
-				g := dout[o] * scale
-				for ky := range k {
-					row := din[(oy*k+ky)*w+ox*k:][:k]
-					for j := range row {
-						row[j] += g
-					}
-				}
+	for o, g := range dout {
+		if l.isMax {
+			din[l.argmax[plane*len(dout)+o]] += g
+			continue
+		}
+		oy, ox := o/ow, o%ow
+		g *= scale
+		for ky := range k {
+			row := din[(oy*k+ky)*w+ox*k:][:k]
+			for j := range row {
+				row[j] += g
 			}
 		}
 	}
-	return l.dx
 }
