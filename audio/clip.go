@@ -1,6 +1,10 @@
 package audio
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"time"
+)
 
 // Clip is a decoded recording.
 type Clip struct {
@@ -68,4 +72,39 @@ func Downmix(dst, interleaved []float32, channels int) []float32 {
 		dst[i] = float32(sum * scale)
 	}
 	return dst
+}
+
+// Resample returns a copy of the clip at rate Hz, each channel resampled
+// with Resample, and a note saying so. When the rate is already rate it
+// returns c itself. It panics when rate is not positive.
+func (c *Clip) Resample(rate int) *Clip {
+	if rate == c.SampleRate {
+		return c
+	}
+	out := &Clip{
+		Channels:   c.Channels,
+		SampleRate: rate,
+		Format:     c.Format,
+	}
+	note := fmt.Sprintf("resampled from %d Hz to %d Hz", c.SampleRate, rate)
+	out.Notes = append(slices.Clone(c.Notes), note)
+	if c.Channels == 1 {
+		out.Samples = Resample(c.Samples, c.SampleRate, rate)
+		return out
+	}
+
+	channel := make([]float32, c.Frames())
+	for ch := range c.Channels {
+		for i := range channel {
+			channel[i] = c.Samples[i*c.Channels+ch]
+		}
+		resampled := Resample(channel, c.SampleRate, rate)
+		if out.Samples == nil {
+			out.Samples = make([]float32, len(resampled)*c.Channels)
+		}
+		for i, v := range resampled {
+			out.Samples[i*c.Channels+ch] = v
+		}
+	}
+	return out
 }

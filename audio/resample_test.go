@@ -119,3 +119,32 @@ func TestResampleWithoutTable(t *testing.T) {
 		t.Errorf("direct = %v, table = %v", got, want)
 	}
 }
+
+// Resampling a stereo clip resamples each channel on its own.
+func TestClipResampleStereo(t *testing.T) {
+	left := []float32{0, 0.5, 1, 0.5, 0, -0.5, -1, -0.5}
+	right := []float32{0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25}
+	stereo := &Clip{Channels: 2, SampleRate: 8000, Format: "pcm16"}
+	for i := range left {
+		stereo.Samples = append(stereo.Samples, left[i], right[i])
+	}
+
+	got := stereo.Resample(16000)
+	wantLeft := Resample(left, 8000, 16000)
+	wantRight := Resample(right, 8000, 16000)
+	if got.Frames() != len(wantLeft) {
+		t.Fatalf("Frames() = %d, want %d", got.Frames(), len(wantLeft))
+	}
+	for i := range wantLeft {
+		if got.Samples[2*i] != wantLeft[i] || got.Samples[2*i+1] != wantRight[i] {
+			t.Fatalf("frame %d = %v, %v, want %v, %v", i,
+				got.Samples[2*i], got.Samples[2*i+1], wantLeft[i], wantRight[i])
+		}
+	}
+	if want := []string{"resampled from 8000 Hz to 16000 Hz"}; !slices.Equal(got.Notes, want) {
+		t.Errorf("Notes = %q, want %q", got.Notes, want)
+	}
+	if got.SampleRate != 16000 {
+		t.Errorf("SampleRate = %d, want 16000", got.SampleRate)
+	}
+}

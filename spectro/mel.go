@@ -45,6 +45,10 @@ type melFilter struct {
 // k·SampleRate/NFFT Hz, k = 0 … NFFT/2, keeping only the non-zero span of
 // each. The formula is the one of torchaudio's melscale_fbanks and
 // librosa's filters.mel.
+//
+// NOTE: torchaudio 0.13 spaces the bins up to ⌊SampleRate/2⌋ (integer
+// division), so for odd sample rates its filters differ slightly from
+// these and from librosa's.
 func melFilterBank(c Config) []melFilter {
 	bins := c.NFFT/2 + 1
 	corners := make([]float64, c.NMels+2)
