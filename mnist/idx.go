@@ -76,15 +76,17 @@ type idxHeader struct {
 // header and the gzip reader to close, if any.
 func openIDX(r io.Reader, magic uint32) (io.Reader, *gzip.Reader, idxHeader, error) {
 	buffered := bufio.NewReader(r)
-	prefix, _ := buffered.Peek(512)
+	prefix, err := buffered.Peek(512)
 	if len(prefix) == 0 {
+		if err != nil && err != io.EOF {
+			return nil, nil, idxHeader{}, err
+		}
 		return nil, nil, idxHeader{}, truncatedErrorf("empty file")
 	}
 
 	var data io.Reader = buffered
 	var unzipped *gzip.Reader
 	if bytes.HasPrefix(prefix, []byte{0x1f, 0x8b}) {
-		var err error
 		unzipped, err = gzip.NewReader(buffered)
 		if err != nil {
 			return nil, nil, idxHeader{}, gzipError(err)
