@@ -1,9 +1,15 @@
 package models
 
 import (
+	_ "embed"
 	"fmt"
 	"slices"
 )
+
+// lenet5Weights were trained by `pipeline train` (see zoo/README.md).
+//
+//go:embed zoo/lenet5.safetensors
+var lenet5Weights []byte
 
 // builtin is a model of the zoo: its architecture and, where trained, the
 // weights embedded in the binary.
@@ -14,7 +20,8 @@ type builtin struct {
 }
 
 var zoo = map[string]builtin{
-	"lenet5": {spec: LeNet5, description: "LeNet-5 for 28×28 MNIST digits"},
+	"lenet5": {spec: LeNet5, description: "LeNet-5 for 28×28 MNIST digits",
+		weights: lenet5Weights},
 }
 
 // BuiltinNames lists the models of the zoo, sorted.
