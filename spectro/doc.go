@@ -13,9 +13,10 @@
 // # Frames
 //
 // With centring, the clip is padded by ⌊n_fft/2⌋ samples on each side
-// (reflected or zero), and a clip of N samples has 1 + ⌊N/hop⌋ frames.
-// Without centring it has 1 + ⌊(N − n_fft)/hop⌋ frames, and a clip shorter
-// than n_fft is zero-padded to one frame. Frame t holds samples t·hop … t·hop+n_fft−1
+// (reflected or zero), and a clip of N samples has 1 + ⌊N/hop⌋ frames
+// (1 + ⌊(N − 1)/hop⌋ for odd n_fft, as in torch.stft). Without centring it
+// has 1 + ⌊(N − n_fft)/hop⌋ frames, and a clip shorter than n_fft is
+// zero-padded to one frame. Frame t holds samples t·hop … t·hop+n_fft−1
 // of the padded clip, multiplied by the window.
 //
 // # Mel scales

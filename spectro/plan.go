@@ -47,16 +47,18 @@ func NewPlan(c Config) (*Plan, error) {
 // Config returns the configuration of p with derived defaults filled in.
 func (p *Plan) Config() Config { return p.config }
 
-// Frames returns the number of frames of a clip of n samples.
+// Frames returns the number of frames of a clip of n samples: 1 + ⌊(L −
+// NFFT)/HopLength⌋ for the padded length L, and 1 when L is below NFFT.
 func (p *Plan) Frames(n int) int {
 	c := p.config
+	length := n
 	if c.Center {
-		return 1 + n/c.HopLength
+		length += 2 * (c.NFFT / 2)
 	}
-	if n < c.NFFT {
+	if length < c.NFFT {
 		return 1
 	}
-	return 1 + (n-c.NFFT)/c.HopLength
+	return 1 + (length-c.NFFT)/c.HopLength
 }
 
 // pad fills p.padded with the clip, padded as configured, and returns

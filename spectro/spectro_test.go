@@ -56,20 +56,25 @@ func TestRealFFTMatchesDFT(t *testing.T) {
 func TestFrameCount(t *testing.T) {
 	tests := []struct {
 		name    string
+		nfft    int
 		center  bool
 		samples int
 		want    int
 	}{
-		{"centred", true, 4000, 1 + 4000/80},
-		{"centred empty", true, 0, 1},
-		{"not centred", false, 4000, 1 + (4000-256)/80},
-		{"not centred exact", false, 256, 1},
-		{"not centred short", false, 100, 1},
+		{"centred", 256, true, 4000, 1 + 4000/80},
+		// torch.stft pads ⌊n_fft/2⌋ per side, one sample less than n_fft
+		// in all when n_fft is odd.
+		{"centred odd n_fft", 255, true, 4000, 1 + 3999/80},
+		{"centred odd n_fft short", 255, true, 0, 1},
+		{"centred empty", 256, true, 0, 1},
+		{"not centred", 256, false, 4000, 1 + (4000-256)/80},
+		{"not centred exact", 256, false, 256, 1},
+		{"not centred short", 256, false, 100, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := fsddConfig()
-			c.Center = tt.center
+			c.NFFT, c.Center = tt.nfft, tt.center
 			plan := mustPlan(t, c)
 			if got := plan.Frames(tt.samples); got != tt.want {
 				t.Errorf("Frames(%d) = %d, want %d", tt.samples, got, tt.want)
