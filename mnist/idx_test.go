@@ -359,3 +359,28 @@ func TestCommittedSubsetMatchesShared(t *testing.T) {
 		t.Errorf("%s differs from the first 20 shared test images", first20ImagesFile)
 	}
 }
+
+func TestImageReaderReportsCorruptionIndex(t *testing.T) {
+	body := make([]byte, 3*4)
+	for i := range body {
+		body[i] = byte(i * 37)
+	}
+	data := gzipBytes(t, idxBytes(imagesMagic, []uint32{3, 2, 2}, body))
+	data[len(data)-6] ^= 0xff // a CRC-32 byte of the gzip trailer
+
+	reader, err := NewImageReader(bytes.NewReader(data), "three.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	for i := 0; i < 2; i++ {
+		if _, err := reader.Next(); err != nil {
+			t.Fatalf("Next at image %d: %v", i, err)
+		}
+	}
+	_, err = reader.Next()
+	want := "mnist: read three.gz: image 2 of 3: corrupt gzip stream: gzip: invalid checksum"
+	if err == nil || err.Error() != want {
+		t.Errorf("Next error = %v\nwant %s", err, want)
+	}
+}

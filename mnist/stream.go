@@ -2,6 +2,7 @@ package mnist
 
 import (
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -95,8 +96,9 @@ func (r *ImageReader) Rows() int { return r.rows }
 func (r *ImageReader) Cols() int { return r.cols }
 
 // Next returns the next image as a new slice of Rows*Cols pixels, or io.EOF
-// after the last one. An error other than io.EOF is sticky and names the
-// index of the image that could not be read.
+// after the last one. Reading the last image also checks that the data ends
+// there, including the gzip checksum. An error other than io.EOF is sticky
+// and names the index of the image that could not be read.
 func (r *ImageReader) Next() ([]uint8, error) {
 	if r.err != nil {
 		return nil, r.err
@@ -114,12 +116,32 @@ func (r *ImageReader) Next() ([]uint8, error) {
 		err = truncatedErrorf("truncated: data ends at image %d of %d "+
 			"(%d of its %d bytes present)", r.next, r.n, len(pixels), size)
 	}
+	if err == nil && r.next == r.n-1 {
+		err = r.checkEnd()
+	}
+	if err != nil && !errors.Is(err, ErrTruncated) {
+		err = fmt.Errorf("image %d of %d: %w", r.next, r.n, readError(err))
+	}
 	if err != nil {
-		r.err = fileError(r.name, readError(err))
+		r.err = fileError(r.name, err)
 		return nil, r.err
 	}
 	r.next++
 	return pixels, nil
+}
+
+// checkEnd requires the data to end after the last image. Reading to the
+// end also makes the gzip reader verify its checksum.
+func (r *ImageReader) checkEnd() error {
+	extra, err := io.Copy(io.Discard, io.LimitReader(r.data, maxChunk))
+	if err != nil {
+		return err
+	}
+	if extra > 0 {
+		return formatErrorf("unexpected data after the last image (%d or more extra "+
+			"bytes)", extra)
+	}
+	return nil
 }
 
 // Close releases the file and the gzip reader. It may be called more than
