@@ -163,3 +163,13 @@ func (n *Net) ZeroGrad() {
 		clear(p.Grad.Data)
 	}
 }
+
+// reseedDropout gives every dropout layer a generator derived from seed and
+// epoch.
+func (n *Net) reseedDropout(seed, epoch uint64) {
+	for i, l := range n.Layers {
+		if d, ok := l.(*Dropout); ok {
+			d.rng = rand.New(rand.NewPCG(seed^epoch<<32, uint64(i)))
+		}
+	}
+}

@@ -50,9 +50,9 @@ type EpochMetrics struct {
 	Seconds      float64 `json:"seconds"`
 }
 
-// Trainer runs epochs of minibatch training. Each epoch's order comes from
-// a generator seeded with (Seed, epoch), so a resumed run draws the same
-// batches as one that never stopped.
+// Trainer runs epochs of minibatch training. Each epoch's batch order and
+// dropout masks come from generators seeded with (Seed, epoch), so a
+// resumed run draws the same batches as one that never stopped.
 type Trainer struct {
 	Net    *Net
 	Opt    Optimizer
@@ -83,6 +83,7 @@ func (t *Trainer) TrainEpoch(ctx context.Context, train, test *Dataset) (EpochMe
 	epoch := t.Epoch + 1
 	rng := rand.New(rand.NewPCG(t.Config.Seed, uint64(epoch)))
 	order := rng.Perm(train.Len())
+	t.Net.reseedDropout(t.Config.Seed, uint64(epoch))
 	start := time.Now()
 	var lossSum float64
 	correct := 0
