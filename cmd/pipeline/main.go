@@ -10,6 +10,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 
@@ -62,13 +63,16 @@ func newRootCommand() *cobra.Command {
 var extraCommands []func() *cobra.Command
 
 func main() {
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
-	os.Exit(execute(os.Args[1:]))
+	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func execute(args []string) int {
+// execute runs the command line args and returns the exit code.
+func execute(args []string, stdout, stderr io.Writer) int {
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, nil)))
 	root := newRootCommand()
 	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	err := root.Execute()
 	switch {
 	case err == nil:
@@ -76,7 +80,7 @@ func execute(args []string) int {
 	case errors.Is(err, errSomeFailed):
 		return exitSomeFailed
 	}
-	fmt.Fprintln(os.Stderr, "pipeline:", err)
+	fmt.Fprintln(stderr, "pipeline:", err)
 	var usage usageError
 	if errors.As(err, &usage) || isCobraUsageError(err) {
 		return exitUsage
