@@ -261,3 +261,30 @@ func TestReadFileMissing(t *testing.T) {
 		t.Errorf("I/O error %v matches ErrFormat", err)
 	}
 }
+
+// lenet5.safetensors was written by tools/oracle/pth_golden.py with Python's
+// struct and json, independently of this package.
+func TestWriteMatchesPythonWriter(t *testing.T) {
+	path := "testdata/lenet5.safetensors"
+	tensors, metadata, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMetadata := map[string]string{"seed": "1", "source": "tools/oracle/pth_golden.py"}
+	if !reflect.DeepEqual(metadata, wantMetadata) {
+		t.Errorf("metadata = %v, want %v", metadata, wantMetadata)
+	}
+
+	var out bytes.Buffer
+	if err := Write(&out, tensors, metadata); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("Write output (%d bytes) differs from %s (%d bytes)",
+			out.Len(), path, len(want))
+	}
+}

@@ -52,10 +52,11 @@ class Tiny(nn.Module):
 
 def write_safetensors(path, tensors, metadata=None):
     """Write float32 tensors as safetensors: sorted keys, header padded with
-    spaces to a multiple of 8 bytes."""
+    spaces to a multiple of 8 bytes, the layout that checkpoint.WriteFile
+    also writes."""
     header, chunks, offset = {}, [], 0
     if metadata:
-        header["__metadata__"] = metadata
+        header["__metadata__"] = dict(sorted(metadata.items()))
     for name in sorted(tensors):
         t = tensors[name].detach().to(torch.float32).contiguous()
         data = struct.pack("<%df" % t.numel(), *t.flatten().tolist())
