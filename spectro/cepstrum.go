@@ -3,9 +3,10 @@ package spectro
 import "math"
 
 // logInPlace applies the configured logarithm to the mel bands of a clip.
-// Decibels are clipped at TopDB below the maximum over the whole clip, as
-// torchaudio's amplitude_to_DB does for a single-channel spectrogram and
-// librosa's power_to_db does.
+// Decibels are 10·log10 whatever Power is, as torchaudio 0.13's MFCC and
+// librosa's mfcc compute them, and are clipped at TopDB below the maximum
+// over the whole clip, as torchaudio's amplitude_to_DB does for a
+// single-channel spectrogram and librosa's power_to_db does.
 func (p *Plan) logInPlace(mel []float64) {
 	c := p.config
 	if c.LogScale == NaturalLog {
@@ -15,13 +16,10 @@ func (p *Plan) logInPlace(mel []float64) {
 		return
 	}
 
-	// 20/Power keeps the result in decibels of power for a magnitude
-	// spectrogram (Power 1), as AmplitudeToDB("magnitude") does.
-	multiplier := 20 / c.Power
-	offset := multiplier * math.Log10(max(c.AMin, c.Ref))
+	offset := 10 * math.Log10(max(c.AMin, c.Ref))
 	peak := math.Inf(-1)
 	for i, v := range mel {
-		mel[i] = multiplier*math.Log10(max(c.AMin, v)) - offset
+		mel[i] = 10*math.Log10(max(c.AMin, v)) - offset
 		peak = max(peak, mel[i])
 	}
 	if c.TopDB == 0 {

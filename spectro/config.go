@@ -45,7 +45,7 @@ const (
 type LogScale int
 
 const (
-	Decibel    LogScale = iota // 10·log10 of power, with AMin, Ref and TopDB
+	Decibel    LogScale = iota // 10·log10(S), with AMin, Ref and TopDB
 	NaturalLog                 // ln(S + LogOffset)
 )
 

@@ -43,7 +43,9 @@
 //
 //	dB = 10 · log10(max(AMin, S)) − 10 · log10(max(AMin, Ref))
 //
-// then values below (maximum over the clip − TopDB) are raised to it. The
+// whatever Power is (so with Power 1 they are half the decibels of the
+// power, as in torchaudio's and librosa's MFCCs), then values below
+// (maximum over the clip − TopDB) are raised to it. The
 // natural-log option is ln(S + LogOffset). MFCCs are the orthonormal
 // DCT-II of the log-mel bands of each frame,
 //

@@ -34,6 +34,13 @@ var goldenConfigs = map[string]func(rate int) Config{
 	},
 	"torchaudio_default": Torchaudio,
 	"librosa_default":    Librosa,
+	"hamming_magnitude": func(rate int) Config {
+		c := Torchaudio(rate)
+		c.NFFT, c.WinLength, c.HopLength, c.Window = 256, 200, 100, Hamming
+		c.NMels, c.FMin, c.FMax, c.Power, c.Center = 32, 100, 3500, 1, false
+		c.NMFCC = 13
+		return c
+	},
 }
 
 // withFSDDSizes sets the sizes of the FSDD reference benchmark: n_fft 256,
