@@ -15,7 +15,8 @@ import (
 	"pipeline/internal/shareddata"
 )
 
-var update = flag.Bool("update", false, "rewrite the files under testdata/ from the shared MNIST copy")
+var update = flag.Bool("update", false,
+	"rewrite the files under testdata/ from the shared MNIST copy")
 
 // TestUpdateTestdata rewrites the committed samples from the shared MNIST
 // test set when run with -update:

@@ -11,9 +11,10 @@ import (
 
 // This file is a pickle virtual machine for the opcodes of pickle protocols
 // 2 to 4 (https://docs.python.org/3/library/pickle.html, opcodes as listed
-// in CPython's Lib/pickletools.py) that torch.save uses for state_dicts. It builds Go values and never runs Python: calls through
-// REDUCE or NEWOBJ to functions it does not know become pickleObject
-// values that record the callable.
+// in CPython's Lib/pickletools.py) that torch.save uses for state_dicts.
+// It builds Go values and never runs Python: calls through REDUCE or
+// NEWOBJ to functions it does not know become pickleObject values that
+// record the callable.
 
 // Pickle values other than Go's own bool, int64, float64, string and []byte.
 type (
