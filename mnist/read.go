@@ -1,11 +1,11 @@
 package mnist
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 // Images is a set of equally sized grey images, stored one after another
@@ -150,13 +150,18 @@ func readBody(r io.Reader, count, itemSize int64) ([]byte, error) {
 }
 
 // readUpTo reads until n bytes or the end of r, whichever comes first,
-// and returns only errors other than an early end.
+// and returns only errors other than an early end. It allocates at most
+// maxChunk bytes ahead of the data read so far.
 func readUpTo(r io.Reader, n int64) ([]byte, error) {
-	var body bytes.Buffer
-	for int64(body.Len()) < n {
-		chunk := min(n-int64(body.Len()), maxChunk)
-		body.Grow(int(chunk))
-		read, err := io.CopyN(&body, r, chunk)
+	body := make([]byte, 0, min(n, maxChunk))
+	for int64(len(body)) < n {
+		if len(body) == cap(body) {
+			body = slices.Grow(body, int(min(n-int64(len(body)), maxChunk)))
+		}
+		room := min(n-int64(len(body)), int64(cap(body)-len(body)))
+		read, err := io.ReadFull(r, body[len(body):len(body)+int(room)])
+		body = body[:len(body)+read]
+
 		// A gzip stream cut short ends with io.ErrUnexpectedEOF; the caller
 		// reports it as truncation from the count of bytes read.
 		if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -165,9 +170,6 @@ func readUpTo(r io.Reader, n int64) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if read < chunk {
-			break
-		}
 	}
-	return body.Bytes(), nil
+	return body, nil
 }
