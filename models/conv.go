@@ -19,9 +19,11 @@ type Conv2d struct {
 	in, out, kernel, pad int
 	weight, bias         *Param
 
-	x, y, dx *Tensor
-	scratch  []convScratch // per worker
-	chunkDW  [][]float32   // per chunk: F·C·K·K weight gradient, then F bias
+	x, y, dx  *Tensor
+	scratch   []convScratch // per worker
+	chunkDW   [][]float32   // per chunk: F·C·K·K weight gradient, then F bias
+	chunkCols [][]float32   // per chunk: the unfolded input of a training pass
+	colsValid bool          // chunkCols holds the unfolded input of l.x
 }
 
 type convScratch struct {
@@ -79,12 +81,21 @@ func (l *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 	l.x = x
 	l.y = ensure(l.y, n, l.out, oh, ow)
 	plane := oh * ow
-	forChunks(n, func(worker, _, lo, hi int) {
+	// A training pass keeps the unfolded input for the weight gradient.
+	l.colsValid = train
+	if train {
+		l.growChunkCols(chunkCount(n), l.fanIn()*chunkSize*plane)
+	}
+	forChunks(n, func(worker, chunk, lo, hi int) {
 		s := &l.scratch[worker]
 		b := hi - lo
-		im2col(x, lo, hi, h, w, l.kernel, l.pad, s.cols) // [CKK, B·OH·OW]
+		cols := s.cols
+		if train {
+			cols = l.chunkCols[chunk]
+		}
+		im2col(x, lo, hi, h, w, l.kernel, l.pad, cols) // [CKK, B·OH·OW]
 		kernels.Sgemm(false, false, l.out, b*plane, l.fanIn(),
-			l.weight.Value.Data, l.fanIn(), s.cols, b*plane, 0, s.prod, b*plane)
+			l.weight.Value.Data, l.fanIn(), cols, b*plane, 0, s.prod, b*plane)
 		for i := range b {
 			out := l.y.Sample(lo + i)
 			for f := range l.out {
@@ -126,8 +137,13 @@ func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 		}
 		if mode.ParamGrads {
 			grad := l.chunkDW[chunk]
-			im2col(x, lo, hi, h, w, l.kernel, l.pad, s.cols)
-			kernels.Sgemm(false, true, l.out, fan, cols, dyChunk, cols, s.cols, cols,
+			unfolded := s.cols
+			if l.colsValid {
+				unfolded = l.chunkCols[chunk]
+			} else {
+				im2col(x, lo, hi, h, w, l.kernel, l.pad, unfolded)
+			}
+			kernels.Sgemm(false, true, l.out, fan, cols, dyChunk, cols, unfolded, cols,
 				0, grad[:l.out*fan], fan)
 			for f := range l.out {
 				var sum float32
@@ -150,6 +166,17 @@ func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 		return nil
 	}
 	return l.dx
+}
+
+func (l *Conv2d) growChunkCols(chunks, size int) {
+	for len(l.chunkCols) < chunks {
+		l.chunkCols = append(l.chunkCols, nil)
+	}
+	for c := range chunks {
+		if len(l.chunkCols[c]) < size {
+			l.chunkCols[c] = make([]float32, size)
+		}
+	}
 }
 
 func (l *Conv2d) growChunkGrads(chunks int) {
