@@ -202,7 +202,7 @@ func (a *pthArchive) readByteOrder() error {
 // cannot force a large allocation.
 func readRecord(f *zip.File, limit int64) ([]byte, error) {
 	if f.UncompressedSize64 > uint64(limit) {
-		return nil, formatErrorf("record %s has %d bytes, more than the %d expected",
+		return nil, formatErrorf("record %s has %d bytes, over the limit of %d",
 			f.Name, f.UncompressedSize64, limit)
 	}
 	rc, err := f.Open()
