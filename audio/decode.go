@@ -68,10 +68,9 @@ func decodeBytes(name string, file []byte) (*Clip, error) {
 }
 
 // decodeIntegers reads the samples of data as integers with go-audio/wav.
-// The library is given a minimal file, the 16-byte fmt fields and data
-// alone, because it trusts the sizes in metadata chunks such as LIST
-// (allocating whatever they declare) and keeps the pad byte of an odd-sized
-// data chunk as a sample.
+// The library is given a minimal file with only the 16-byte fmt fields and
+// the data. It would otherwise allocate whatever size a LIST entry
+// declares, and keep the pad byte of an odd-sized data chunk as a sample.
 func decodeIntegers(format waveFormat, data []byte) ([]int, error) {
 	count := len(data) / (format.containerBits() / 8)
 	if count == 0 {
@@ -124,7 +123,7 @@ func scaleIntegers(dst []float32, ints []int, bits int) {
 
 // floatBitsToSamples reinterprets the 32-bit integers that the library
 // returns for float files as IEEE floats. Values outside [-1, 1] are
-// clamped and NaN becomes 0; the returned notes count them.
+// clamped and NaN becomes 0, and the returned notes count both.
 func floatBitsToSamples(dst []float32, ints []int) []string {
 	var clamped, nans int
 	for i, v := range ints {

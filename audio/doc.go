@@ -1,12 +1,13 @@
 // Package audio decodes WAV files into float32 samples in [-1, 1] and
 // resamples them to the rate a model needs.
 //
-// Decoding wraps github.com/go-audio/wav, which reads the integer samples.
-// This package walks the RIFF chunks itself first, because the library
-// trusts every size field, keeps the pad byte of an odd-sized data chunk
-// as a sample, ignores the format tag (IEEE float samples arrive as integer
-// bit patterns), returns 8-bit samples unsigned and ignores the sub-format
-// of WAVE_FORMAT_EXTENSIBLE. Supported encodings are PCM with 8-bit
+// Decoding wraps github.com/go-audio/wav (v1.1.0), which reads the integer
+// samples. This package walks the RIFF chunks itself first, because the
+// library trusts every size field and keeps the pad byte of an odd-sized
+// data chunk as a sample. It also corrects what the library returns: it
+// ignores the format tag, so IEEE float samples arrive as integer bit
+// patterns; it returns 8-bit samples unsigned; and it ignores the
+// sub-format of WAVE_FORMAT_EXTENSIBLE. Supported encodings are PCM with 8-bit
 // (unsigned, silence at 128), 16-, 24- and 32-bit samples, and 32-bit IEEE
 // float, with any number of channels and any sample rate.
 //

@@ -23,7 +23,7 @@ var (
 type DecodeError struct {
 	Name   string // file name or other label of the input
 	Kind   error  // ErrNotWAV, ErrMalformed or ErrUnsupported
-	Detail string // what was found and what was expected
+	Detail string // description of the value found and the value expected
 }
 
 func (e *DecodeError) Error() string {
