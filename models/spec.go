@@ -32,6 +32,10 @@ type Spec struct {
 	Dropout   float64  `json:"dropout"`
 	InputMean float32  `json:"input_mean"` // inputs are normalised as (x − mean)/std
 	InputStd  float32  `json:"input_std"`
+	// InputKind says how to draw an input: "image" (the default when
+	// empty) or "spectrogram" (rows are mel bands from low to high,
+	// columns are frames).
+	InputKind string `json:"input_kind,omitempty"`
 }
 
 // LeNet5 returns the classic LeNet-5 for 28×28 MNIST digits: conv 6@5×5,

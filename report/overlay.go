@@ -40,10 +40,11 @@ func writeOverlays(dir string, net *models.Net, test *models.Dataset, n int) ([]
 	if err != nil {
 		return nil, err
 	}
+	spectrogram := net.Spec.InputKind == "spectrogram"
 	var list []overlay
 	for i := range n {
 		img := drawPanels(x.Sample(i)[:result.Height*result.Width], result.ItemSaliency(i),
-			result.ItemGradCAM(i), result.Height, result.Width)
+			result.ItemGradCAM(i), result.Height, result.Width, spectrogram)
 		file := fmt.Sprintf("explain_%03d.png", i)
 		if err := savePNG(filepath.Join(dir, file), img); err != nil {
 			return nil, err
@@ -55,19 +56,27 @@ func writeOverlays(dir string, net *models.Net, test *models.Dataset, n int) ([]
 	return list, nil
 }
 
-// drawPanels places the input, the saliency map and the Grad-CAM map side
-// by side, each map blended over the grey input with a heat colour scale.
-// The saliency map is rescaled to [0, 1] for display only.
-func drawPanels(input, saliency, gradcam []float32, h, w int) *image.RGBA {
+// drawPanels draws the input, the saliency map and the Grad-CAM map, each
+// map blended over the grey input with a heat colour scale. Images sit side
+// by side; spectrograms are stacked, with time on x and the lowest mel band
+// at the bottom. The saliency map is rescaled to [0, 1] for display only.
+func drawPanels(input, saliency, gradcam []float32, h, w int, spectrogram bool) *image.RGBA {
 	grey := rescale(input)
 	panels := [][]float32{nil, rescale(saliency), gradcam}
-	img := image.NewRGBA(image.Rect(0, 0, 3*w*overlayScale, h*overlayScale))
+	scale, dx, dy := overlayScale, w*overlayScale, 0
+	if spectrogram {
+		scale, dx, dy = overlayScale/2, 0, h*overlayScale/2+4
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 2*dx+w*scale, 2*dy+h*scale))
 	for p, heat := range panels {
-		for y := range h * overlayScale {
-			for x := range w * overlayScale {
-				i := (y/overlayScale)*w + x/overlayScale
-				c := blend(grey[i], heat, i)
-				img.SetRGBA(p*w*overlayScale+x, y, c)
+		for y := range h * scale {
+			row := y / scale
+			if spectrogram {
+				row = h - 1 - row
+			}
+			for x := range w * scale {
+				i := row*w + x/scale
+				img.SetRGBA(p*dx+x, p*dy+y, blend(grey[i], heat, i))
 			}
 		}
 	}

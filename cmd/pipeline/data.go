@@ -5,6 +5,7 @@ import (
 
 	"pipeline/mnist"
 	"pipeline/models"
+	"pipeline/speech"
 )
 
 // loadDatasets reads the training and test sets a model trains on from the
@@ -20,6 +21,12 @@ func loadDatasets(spec models.Spec, dir string) (train, test *models.Dataset, er
 			return nil, nil, usageError{err}
 		}
 		return mnistDataset(spec, trainSet), mnistDataset(spec, testSet), nil
+	case "audiocnn":
+		train, test, err := speech.LoadFSDD(dir, spec)
+		if err != nil {
+			return nil, nil, usageError{err}
+		}
+		return train, test, nil
 	}
 	return nil, nil, usageErrorf("model %s: no data set loader", spec.Name)
 }
@@ -29,8 +36,8 @@ func loadTestDataset(spec models.Spec, dir string) (*models.Dataset, error) {
 	if dir == "" {
 		return nil, usageErrorf("--data is required: the folder with the data set")
 	}
-	switch spec.Input[1] {
-	case 28:
+	switch spec.Name {
+	case "lenet5":
 		images, err := mnist.FindFile(dir, mnist.TestImagesFile)
 		if err != nil {
 			return nil, usageError{err}
@@ -45,7 +52,8 @@ func loadTestDataset(spec models.Spec, dir string) (*models.Dataset, error) {
 		}
 		return mnistDataset(spec, set), nil
 	}
-	return nil, usageErrorf("model %s: no data set loader", spec.Name)
+	_, test, err := loadDatasets(spec, dir)
+	return test, err
 }
 
 func readMNISTSet(imagesPath, labelsPath string) (*mnist.Set, error) {
