@@ -75,15 +75,19 @@ func (p *Plan) cepstrum(dst *Matrix) {
 }
 
 // Deltas writes the time derivative of each row of src into dst and
-// returns it; a nil dst allocates. It uses torchaudio's compute_deltas
+// returns it; a nil dst allocates, and dst must not be src. It uses torchaudio's compute_deltas
 // formula with replicated edges, for n = (width−1)/2:
 //
 //	d[t] = Σ_{i=1..n} i · (x[t+i] − x[t−i]) / (2 · Σ_{i=1..n} i²)
 //
-// Deltas panics when width is below 3 or even, as compute_deltas rejects.
+// Deltas panics when width is below 3 or even, which compute_deltas also
+// rejects, and when dst is src.
 func Deltas(dst, src *Matrix, width int) *Matrix {
 	if width < 3 || width%2 == 0 {
 		panic("spectro: Deltas needs an odd width of at least 3")
+	}
+	if dst == src {
+		panic("spectro: Deltas cannot write into its source")
 	}
 	n := (width - 1) / 2
 	denominator := float64(n*(n+1)*(2*n+1)) / 3
