@@ -80,11 +80,12 @@ func (p *Plan) cepstrum(dst *Matrix) {
 //
 //	d[t] = Σ_{i=1..n} i · (x[t+i] − x[t−i]) / (2 · Σ_{i=1..n} i²)
 //
-// Deltas panics when width is below 3 or even, which compute_deltas also
-// rejects, and when dst is src.
+// An even width acts as width − 1, as in compute_deltas. Deltas panics
+// when width is below 3, which compute_deltas also rejects, and when dst
+// is src.
 func Deltas(dst, src *Matrix, width int) *Matrix {
-	if width < 3 || width%2 == 0 {
-		panic("spectro: Deltas needs an odd width of at least 3")
+	if width < 3 {
+		panic("spectro: Deltas needs a width of at least 3")
 	}
 	if dst == src {
 		panic("spectro: Deltas cannot write into its source")
