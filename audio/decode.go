@@ -71,6 +71,12 @@ func decodeBytes(name string, file []byte) (*Clip, error) {
 // The library is given a minimal file with only the 16-byte fmt fields and
 // the data. It would otherwise allocate whatever size a LIST entry
 // declares, and keep the pad byte of an odd-sized data chunk as a sample.
+//
+// NOTE: the library decodes through a function call and a reader per
+// sample. BenchmarkDecodeFSDD measured about 60 µs of CPU time per FSDD
+// clip (17 ns per sample) on a 2-core AMD EPYC build machine, half the cost
+// of that clip's log-mel and MFCC features; a direct loop over the bytes
+// would take a few microseconds.
 func decodeIntegers(format waveFormat, data []byte) ([]int, error) {
 	count := len(data) / (format.containerBits() / 8)
 	if count == 0 {
