@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"pipeline/internal/kernels"
 )
 
 // Activation is an element-wise function: ReLU, Tanh or Sigmoid.
@@ -41,9 +43,7 @@ func activate(kind string, y, x []float32) {
 	y = y[:len(x)]
 	switch kind {
 	case "relu":
-		for i, v := range x {
-			y[i] = max(v, 0)
-		}
+		kernels.ReLU(y, x)
 	case "tanh":
 		for i, v := range x {
 			y[i] = float32(math.Tanh(float64(v)))
@@ -55,7 +55,7 @@ func activate(kind string, y, x []float32) {
 	}
 }
 
-// Backward uses the saved output: relu' = [y > 0], tanh' = 1 − y²,
+// Backward uses the saved output: relu' = [y > 0] (0 for a NaN output), tanh' = 1 − y²,
 // sigmoid' = y(1 − y).
 func (l *Activation) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	if !mode.InputGrad {
@@ -74,13 +74,7 @@ func activationGrad(kind string, dx, dy, y []float32) {
 	dx, y = dx[:len(dy)], y[:len(dy)]
 	switch kind {
 	case "relu":
-		// ReLU outputs are +0 or positive, so a zero bit pattern marks the
-		// inputs that were clipped; masking the bits avoids a branch.
-		for i, g := range dy {
-			bits := math.Float32bits(y[i])
-			mask := uint32(int32(bits|-bits) >> 31)
-			dx[i] = math.Float32frombits(math.Float32bits(g) & mask)
-		}
+		kernels.ReLUGrad(dx, dy, y)
 	case "tanh":
 		for i, g := range dy {
 			dx[i] = g * (1 - y[i]*y[i])

@@ -76,7 +76,7 @@ func (l *Conv2d) prepare(x *Tensor) (oh, ow int) {
 
 // Forward: x [N, C, H, W] → y [N, F, OH, OW].
 func (l *Conv2d) Forward(x *Tensor, train bool) *Tensor {
-	n, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
+	n := x.Shape[0]
 	oh, ow := l.prepare(x)
 	l.x = x
 	l.y = ensure(l.y, n, l.out, oh, ow)
@@ -93,20 +93,11 @@ func (l *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 		if train {
 			cols = l.chunkCols[chunk]
 		}
-		im2col(x, lo, hi, h, w, l.kernel, l.pad, cols) // [CKK, B·OH·OW]
+		l.unfold(cols, x, lo, hi) // [CKK, B·OH·OW]
 		kernels.Sgemm(false, false, l.out, b*plane, l.fanIn(),
 			l.weight.Value.Data, l.fanIn(), cols, b*plane, 0, s.prod, b*plane)
-		for i := range b {
-			out := l.y.Sample(lo + i)
-			for f := range l.out {
-				src := s.prod[f*b*plane+i*plane : f*b*plane+(i+1)*plane]
-				dst := out[f*plane : (f+1)*plane]
-				bias := l.bias.Value.Data[f]
-				for p, v := range src {
-					dst[p] = v + bias
-				}
-			}
-		}
+		kernels.UnchunkBias(l.y.Data[lo*l.out*plane:hi*l.out*plane], s.prod,
+			l.bias.Value.Data, b, l.out, plane)
 	})
 	return l.y
 }
@@ -114,7 +105,7 @@ func (l *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 // Backward: dy [N, F, OH, OW] → dx [N, C, H, W].
 func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	x := l.x
-	n, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
+	n := x.Shape[0]
 	oh, ow := l.prepare(x)
 	plane, fan := oh*ow, l.fanIn()
 	if mode.InputGrad {
@@ -129,19 +120,14 @@ func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 		b := hi - lo
 		cols := b * plane
 		dyChunk := s.prod[:l.out*cols] // [F, B·OH·OW]
-		for i := range b {
-			src := dy.Sample(lo + i)
-			for f := range l.out {
-				copy(dyChunk[f*cols+i*plane:f*cols+(i+1)*plane], src[f*plane:(f+1)*plane])
-			}
-		}
+		kernels.Chunk(dyChunk, dy.Data[lo*l.out*plane:hi*l.out*plane], b, l.out, plane)
 		if mode.ParamGrads {
 			grad := l.chunkDW[chunk]
 			unfolded := s.cols
 			if l.colsValid {
 				unfolded = l.chunkCols[chunk]
 			} else {
-				im2col(x, lo, hi, h, w, l.kernel, l.pad, unfolded)
+				l.unfold(unfolded, x, lo, hi)
 			}
 			kernels.Sgemm(false, true, l.out, fan, cols, dyChunk, cols, unfolded, cols,
 				0, grad[:l.out*fan], fan)
@@ -156,7 +142,7 @@ func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 		if mode.InputGrad {
 			kernels.Sgemm(true, false, fan, cols, l.out, l.weight.Value.Data, fan,
 				dyChunk, cols, 0, s.cols, cols) // [CKK, B·OH·OW]
-			col2im(s.cols, l.dx, lo, hi, h, w, l.kernel, l.pad)
+			l.fold(l.dx, s.cols, lo, hi)
 		}
 	})
 	if mode.ParamGrads {
@@ -201,84 +187,25 @@ func (l *Conv2d) addChunkGrads(chunks int) {
 	}
 }
 
-// im2col unfolds images lo..hi of x [N, C, H, W] into cols
+// unfold writes images lo..hi of x [N, C, H, W] into cols
 // [C·K·K, B·OH·OW]: row (c, ky, kx), column (image, oy, ox) holds
 // x[image, c, oy+ky-pad, ox+kx-pad], or 0 outside the image.
-func im2col(x *Tensor, lo, hi, h, w, k, pad int, cols []float32) {
-	c := x.Shape[1]
-	oh, ow := h+2*pad-k+1, w+2*pad-k+1
-	b, plane := hi-lo, oh*ow
-	width := b * plane
-	for ch := range c {
-		for ky := range k {
-			for kx := range k {
-				row := cols[((ch*k+ky)*k+kx)*width:][:width]
-				for i := range b {
-					img := x.Sample(lo + i)[ch*h*w:][:h*w]
-					dst := row[i*plane:][:plane]
-					unfoldPlane(img, dst, h, w, oh, ow, ky-pad, kx-pad)
-				}
-			}
-		}
+func (l *Conv2d) unfold(cols []float32, x *Tensor, lo, hi int) {
+	h, w := x.Shape[2], x.Shape[3]
+	plane := l.outSize(h) * l.outSize(w)
+	width := (hi - lo) * plane
+	for i := range hi - lo {
+		kernels.Im2col(cols[i*plane:], width, x.Sample(lo+i), l.in, h, w, l.kernel, l.pad)
 	}
 }
 
-// unfoldPlane writes dst[oy·OW+ox] = img[oy+dy, ox+dx], zero outside.
-func unfoldPlane(img, dst []float32, h, w, oh, ow, dy, dx int) {
-	lo, hi := validRange(ow, w, dx)
-	for oy := range oh {
-		out := dst[oy*ow:][:ow]
-		iy := oy + dy
-		if iy < 0 || iy >= h || lo >= hi {
-			clear(out)
-			continue
-		}
-		clear(out[:lo])
-		copy(out[lo:hi], img[iy*w+lo+dx:][:hi-lo])
-		clear(out[hi:])
-	}
-}
-
-// validRange returns the output columns [lo, hi) whose input column
-// ox+dx lies inside [0, w).
-func validRange(ow, w, dx int) (lo, hi int) {
-	lo, hi = max(0, -dx), min(ow, w-dx)
-	return lo, max(lo, hi)
-}
-
-// col2im is the adjoint of im2col: it sums cols back into dx for images
-// lo..hi, overwriting their old values.
-func col2im(cols []float32, dx *Tensor, lo, hi, h, w, k, pad int) {
-	c := dx.Shape[1]
-	oh, ow := h+2*pad-k+1, w+2*pad-k+1
-	b, plane := hi-lo, oh*ow
-	width := b * plane
-	for i := range b {
-		clear(dx.Sample(lo + i))
-	}
-	for ch := range c {
-		for ky := range k {
-			for kx := range k {
-				row := cols[((ch*k+ky)*k+kx)*width:][:width]
-				for i := range b {
-					img := dx.Sample(lo + i)[ch*h*w:][:h*w]
-					foldPlane(row[i*plane:][:plane], img, h, w, oh, ow, ky-pad, kx-pad)
-				}
-			}
-		}
-	}
-}
-
-func foldPlane(src, img []float32, h, w, oh, ow, dy, dx int) {
-	lo, hi := validRange(ow, w, dx)
-	for oy := range oh {
-		iy := oy + dy
-		if iy < 0 || iy >= h || lo >= hi {
-			continue
-		}
-		dst := img[iy*w+lo+dx:][:hi-lo]
-		for i, v := range src[oy*ow+lo : oy*ow+hi] {
-			dst[i] += v
-		}
+// fold is the adjoint of unfold: it sums cols back into images lo..hi of
+// dx, overwriting their old values.
+func (l *Conv2d) fold(dx *Tensor, cols []float32, lo, hi int) {
+	h, w := dx.Shape[2], dx.Shape[3]
+	plane := l.outSize(h) * l.outSize(w)
+	width := (hi - lo) * plane
+	for i := range hi - lo {
+		kernels.Col2im(dx.Sample(lo+i), cols[i*plane:], width, l.in, h, w, l.kernel, l.pad)
 	}
 }

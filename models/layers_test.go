@@ -66,6 +66,13 @@ func layerFor(t *testing.T, c goldenLayer) Layer {
 	t.Helper()
 	var l Layer
 	switch {
+	case strings.HasPrefix(c.Name, "conv1d"):
+		w := c.Params["weight"].Shape
+		pad := 0
+		if strings.Contains(c.Name, "pad 1") {
+			pad = 1
+		}
+		l = NewConv1d("conv", w[1], w[0], w[2], pad)
 	case strings.HasPrefix(c.Name, "conv"):
 		w := c.Params["weight"].Shape
 		pad := 0
@@ -165,6 +172,7 @@ func TestLayerGradientsFiniteDifferences(t *testing.T) {
 	}{
 		{"conv pad 0", NewConv2d("conv", 2, 3, 3, 0), []int{3, 2, 6, 5}, 2e-2},
 		{"conv pad 2", NewConv2d("conv", 1, 2, 5, 2), []int{2, 1, 5, 5}, 2e-2},
+		{"conv1d pad 1", NewConv1d("conv", 3, 4, 3, 1), []int{9, 3, 7}, 2e-2},
 		{"avgpool", NewAvgPool2d("pool", 2), []int{2, 3, 6, 6}, 2e-2},
 		{"maxpool", NewMaxPool2d("pool", 2), []int{2, 3, 6, 6}, 2e-2},
 		{"linear", NewLinear("fc", 7, 4), []int{3, 7}, 2e-2},
@@ -222,5 +230,21 @@ func checkNumeric(t *testing.T, what string, values, analytic []float32,
 func fillNormal(rng *rand.Rand, data []float32) {
 	for i := range data {
 		data[i] = float32(rng.NormFloat64())
+	}
+}
+
+func TestSpecOneDimensional(t *testing.T) {
+	spec := Spec{Name: "keypoints", Input: []int{3, 21}, Classes: 10, Conv: []int{8, 16},
+		Kernel: 3, Padding: 1, Pool: "none", Act: "relu", FC: []int{32}, InputStd: 1}
+	net, err := Build(spec, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := FormatShape(net.Shapes()[2]); got != "[16, 21]" {
+		t.Errorf("conv2 output %s, want [16, 21]", got)
+	}
+	spec.Pool = "max"
+	if _, err := Build(spec, 1); err == nil {
+		t.Error("pooling a 1-D input gave no error")
 	}
 }

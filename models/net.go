@@ -68,6 +68,8 @@ func (n *Net) InitParams(seed uint64) {
 		switch layer := l.(type) {
 		case *Conv2d:
 			fanIn = layer.fanIn()
+		case *Conv1d:
+			fanIn = layer.fanIn()
 		case *Linear:
 			fanIn = layer.fanIn()
 		default:

@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"math"
+
+	"pipeline/internal/kernels"
 )
 
 // Pool2d is a square, non-overlapping pooling layer (kernel = stride = k,
@@ -39,6 +41,10 @@ func (l *Pool2d) OutputShape(in []int) ([]int, error) {
 	return []int{in[0], in[1] / l.size, in[2] / l.size}, nil
 }
 
+// isAvg2 reports whether the layer is a 2×2 average pooling, which has
+// its own kernel.
+func (l *Pool2d) isAvg2() bool { return !l.isMax && l.size == 2 }
+
 func (l *Pool2d) Forward(x *Tensor, train bool) *Tensor {
 	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	l.x = x
@@ -47,6 +53,12 @@ func (l *Pool2d) Forward(x *Tensor, train bool) *Tensor {
 		l.argmax = make([]int32, l.y.Len())
 	}
 	forChunks(n, func(_, _, lo, hi int) {
+		if l.isAvg2() {
+			oh, ow := h/2, w/2
+			kernels.AvgPool2(l.y.Data[lo*c*oh*ow:hi*c*oh*ow], x.Data[lo*c*h*w:hi*c*h*w],
+				(hi-lo)*c, h, w)
+			return
+		}
 		for plane := lo * c; plane < hi*c; plane++ {
 			l.poolPlane(x.Data[plane*h*w:][:h*w], plane, h, w)
 		}
@@ -97,6 +109,11 @@ func (l *Pool2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	oh, ow := h/l.size, w/l.size
 	l.dx = ensure(l.dx, x.Shape...)
 	forChunks(n, func(_, _, lo, hi int) {
+		if l.isAvg2() {
+			kernels.AvgPool2Grad(l.dx.Data[lo*c*h*w:hi*c*h*w], dy.Data[lo*c*oh*ow:hi*c*oh*ow],
+				(hi-lo)*c, h, w)
+			return
+		}
 		for plane := lo * c; plane < hi*c; plane++ {
 			din := l.dx.Data[plane*h*w:][:h*w]
 			clear(din)

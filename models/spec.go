@@ -15,7 +15,8 @@ import (
 //
 //	conv{i} (Kernel×Kernel, Padding) → act{i} → pool{i} (2×2, unless Pool is "none")
 //
-// then pool{n+1} when ExtraPool is set, flatten, and for each entry of FC
+// with 1-D convolutions of length Kernel, and no pooling, when Input is
+// [C, L] instead of [C, H, W]. Then come pool{n+1} when ExtraPool is set, flatten, and for each entry of FC
 // fc{j} → act{j} → drop{j} (when Dropout > 0), then fc{last} to Classes.
 type Spec struct {
 	Name      string   `json:"name"`
@@ -53,8 +54,13 @@ func LeNet5() Spec {
 // Validate reports the first inconsistency in s, including layers whose
 // input would shrink below their kernel.
 func (s Spec) Validate() error {
-	if len(s.Input) != 3 || slices.Min(s.Input) < 1 {
-		return fmt.Errorf("model %s: input shape %v, expected [C H W]", s.Name, s.Input)
+	if len(s.Input) < 2 || len(s.Input) > 3 || slices.Min(s.Input) < 1 {
+		return fmt.Errorf("model %s: input shape %v, expected [C H W] or [C L]",
+			s.Name, s.Input)
+	}
+	if len(s.Input) == 2 && (s.Pool != "none" || s.ExtraPool) {
+		return fmt.Errorf("model %s: 1-D inputs %v take no pooling (use --pool none)",
+			s.Name, s.Input)
 	}
 	if s.Classes < 2 {
 		return fmt.Errorf("model %s: %d classes, expected at least 2", s.Name, s.Classes)
@@ -131,7 +137,11 @@ func (s Spec) layers(rng *rand.Rand) ([]Layer, error) {
 	}
 	for i, width := range s.Conv {
 		n := strconv.Itoa(i + 1)
-		if err := add(NewConv2d("conv"+n, shape[0], width, s.Kernel, s.Padding)); err != nil {
+		var conv Layer = NewConv2d("conv"+n, shape[0], width, s.Kernel, s.Padding)
+		if len(s.Input) == 2 {
+			conv = NewConv1d("conv"+n, shape[0], width, s.Kernel, s.Padding)
+		}
+		if err := add(conv); err != nil {
 			return nil, err
 		}
 		if err := act("act" + n); err != nil {

@@ -37,6 +37,8 @@ func layerKind(l Layer) string {
 			return fmt.Sprintf("Conv2d(%d, %d, k=%d, pad=%d)", l.in, l.out, l.kernel, l.pad)
 		}
 		return fmt.Sprintf("Conv2d(%d, %d, k=%d)", l.in, l.out, l.kernel)
+	case *Conv1d:
+		return fmt.Sprintf("Conv1d(%d, %d, k=%d, pad=%d)", l.in, l.out, l.kernel, l.pad)
 	case *Pool2d:
 		if l.isMax {
 			return fmt.Sprintf("MaxPool2d(%d)", l.size)

@@ -38,6 +38,12 @@ def conv_case(name, n, c, f, h, w, k, pad):
                 torch.randn(n, c, h, w), params)
 
 
+def conv1d_case(name, n, c, f, length, k, pad):
+    params = {"weight": torch.randn(f, c, k) * 0.3, "bias": torch.randn(f) * 0.1}
+    return case(name, lambda x, p: F.conv1d(x, p["weight"], p["bias"], padding=pad),
+                torch.randn(n, c, length), params)
+
+
 def optimiser_cases():
     out = []
     for kind, make in [
@@ -61,6 +67,8 @@ def main():
         conv_case("conv 1→6 k5 batch 2", 2, 1, 6, 12, 10, 5, 0),
         conv_case("conv 3→4 k3 pad 1 batch 9", 9, 3, 4, 7, 6, 3, 1),
         conv_case("conv 6→16 k5 batch 17", 17, 6, 16, 9, 9, 5, 0),
+        conv1d_case("conv1d 3→5 k3 pad 1 batch 11", 11, 3, 5, 21, 3, 1),
+        conv1d_case("conv1d 2→4 k5 batch 3", 3, 2, 4, 9, 5, 0),
         case("avgpool 2", lambda x, p: F.avg_pool2d(x, 2), torch.randn(3, 2, 7, 6), {}),
         case("maxpool 2", lambda x, p: F.max_pool2d(x, 2), torch.randn(3, 2, 7, 6), {}),
         case("linear 13→5", lambda x, p: F.linear(x, p["weight"], p["bias"]),
