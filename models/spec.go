@@ -16,11 +16,12 @@ import (
 //	conv{i} (Kernel×Kernel, Padding) → act{i} → pool{i} (2×2, unless Pool is "none")
 //
 // with 1-D convolutions of length Kernel, and no pooling, when Input is
-// [C, L] instead of [C, H, W]. Then come pool{n+1} when ExtraPool is set, flatten, and for each entry of FC
-// fc{j} → act{j} → drop{j} (when Dropout > 0), then fc{last} to Classes.
+// [C, L] instead of [C, H, W]. Then come pool{n+1} when ExtraPool is set,
+// flatten, and for each entry of FC fc{j} → act{j} → drop{j} (when
+// Dropout > 0), and last fc{last} to Classes.
 type Spec struct {
 	Name      string   `json:"name"`
-	Input     []int    `json:"input"` // per-sample input shape [C, H, W]
+	Input     []int    `json:"input"` // per-sample input shape [C, H, W] or [C, L]
 	Classes   int      `json:"classes"`
 	Labels    []string `json:"labels,omitempty"`
 	Conv      []int    `json:"conv"`   // output channels of each convolution
