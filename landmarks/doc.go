@@ -1,0 +1,37 @@
+// Package landmarks finds MediaPipe's 21 hand landmarks in images with
+// MediaPipe's own palm detection and hand landmark models.
+//
+// It reproduces the pre- and post-processing of MediaPipe's hands solution
+// (@mediapipe/hands 0.4: the graphs palm_detection_cpu, hand_landmark_cpu
+// and hand_landmark_tracking_cpu) for the models described in "MediaPipe
+// Hands: On-device Real-time Hand Tracking" (Zhang et al.,
+// arXiv:2006.10214).
+//
+// For one image, HandLandmarker.Detect
+//
+//   - letterboxes the image into the 192×192 palm detector input, values
+//     in [0, 1];
+//   - decodes 2016 SSD anchors (strides 8, 16, 16, 16; two anchors per
+//     layer and location), keeps boxes whose sigmoid score (raw score
+//     clipped to ±100) reaches MinDetectionConfidence, merges them with
+//     weighted non-maximum suppression (IoU 0.3) and keeps NumHands;
+//   - turns each palm into a hand region: rotated so that wrist →
+//     middle-finger MCP points up, shifted by half its height toward the
+//     fingers, squared on its long side, enlarged 2.6×; regions that
+//     overlap a later one with IoU above 0.5 are dropped;
+//   - warps each region to 224×224 (bilinear, edge pixels repeated) and
+//     runs the landmark model, keeping hands whose presence score reaches
+//     MinPresenceConfidence;
+//   - projects the landmarks back through the region and the letterbox.
+//
+// DecodeImage decodes files the way a browser shows them (libjpeg's
+// chroma interpolation, ICC profiles converted to sRGB), because
+// MediaPipe's web solution is the reference this package is checked
+// against. Agreement with MediaPipe on the 1,961 sign-digit photos is
+// measured by TestHandsAgreeWithMediaPipe.
+//
+// Handedness follows MediaPipe: its label assumes a mirrored selfie
+// image, so on a plain photo "Left" is the person's right hand (see
+// Hand.PersonHandedness). The reference tool's default (selfieMode false)
+// reports the same labels as this package.
+package landmarks

@@ -1,0 +1,277 @@
+package landmarks
+
+import (
+	"errors"
+	"fmt"
+	"image"
+
+	"pipeline/landmarks/tflite"
+	"pipeline/third_party/mediapipe"
+)
+
+// NumHandLandmarks is the number of landmarks per hand, in MediaPipe's
+// order: wrist, then four per finger from thumb to little finger.
+const NumHandLandmarks = 21
+
+// HandOptions configures a HandLandmarker. The zero value of a field means
+// MediaPipe's default, given beside it.
+type HandOptions struct {
+	NumHands int // maximum number of hands (default 2)
+
+	// MinDetectionConfidence is the palm detector's minimum score
+	// (default 0.5).
+	MinDetectionConfidence float64
+
+	// MinPresenceConfidence is the landmark model's minimum hand presence
+	// score (default 0.5).
+	MinPresenceConfidence float64
+
+	// MinTrackingConfidence is kept for parity with MediaPipe's Hand
+	// Landmarker (default 0.5).
+	// TODO: unused until video mode tracks hands from the previous frame.
+	MinTrackingConfidence float64
+
+	// Lite selects palm_detection_lite and hand_landmark_lite (MediaPipe's
+	// model complexity 0) instead of the full models.
+	Lite bool
+}
+
+func (o HandOptions) withDefaults() HandOptions {
+	if o.NumHands == 0 {
+		o.NumHands = 2
+	}
+	if o.MinDetectionConfidence == 0 {
+		o.MinDetectionConfidence = 0.5
+	}
+	if o.MinPresenceConfidence == 0 {
+		o.MinPresenceConfidence = 0.5
+	}
+	if o.MinTrackingConfidence == 0 {
+		o.MinTrackingConfidence = 0.5
+	}
+	return o
+}
+
+// Landmark is one keypoint. For image landmarks X and Y are normalised to
+// the image width and height and Z is depth relative to the wrist, on
+// about the scale of X (smaller is nearer the camera). For world landmarks
+// all three are metres from the hand's centre.
+type Landmark struct{ X, Y, Z float64 }
+
+// Hand is one detected hand.
+type Hand struct {
+	Landmarks      [NumHandLandmarks]Landmark
+	WorldLandmarks [NumHandLandmarks]Landmark
+
+	// Handedness is MediaPipe's label, "Left" or "Right", with its score.
+	// MediaPipe's model assumes a mirrored (selfie) image, so on a plain,
+	// unmirrored photo "Left" is the person's right hand: use
+	// PersonHandedness for the anatomical hand.
+	Handedness      string
+	HandednessScore float64
+
+	Presence  float64 // hand presence score of the landmark model
+	PalmScore float64 // score of the palm detection that found the hand
+	Region    Rect    // the rotated region the landmark model saw
+}
+
+// PersonHandedness returns which hand of the person this is, given
+// whether the image was mirrored (as a selfie camera preview is).
+func (h Hand) PersonHandedness(mirrored bool) string {
+	if mirrored {
+		return h.Handedness
+	}
+	if h.Handedness == "Left" {
+		return "Right"
+	}
+	return "Left"
+}
+
+// Settings of MediaPipe's palm_detection_cpu and hand_landmark_cpu graphs
+// (hands solution 0.4).
+const (
+	palmInputSize      = 192
+	palmNMSThreshold   = 0.3
+	handInputSize      = 224
+	handRectIoUToMerge = 0.5 // AssociationNormRectCalculator threshold
+	// Depth scale of hand_landmark's TensorsToLandmarksCalculator
+	// (normalize_z), for the z distribution of the training data.
+	handNormalizeZ = 0.4
+)
+
+var palmAnchors = ssdAnchors(anchorOptions{
+	inputWidth: palmInputSize, inputHeight: palmInputSize,
+	strides: []int{8, 16, 16, 16}, offsetX: 0.5, offsetY: 0.5, anchorsPerLayer: 2,
+})
+
+var palmDecode = decodeOptions{
+	numCoords: 18, numKeypoints: 7, keypointOffset: 4,
+	scaleX: palmInputSize, scaleY: palmInputSize,
+	scaleW: palmInputSize, scaleH: palmInputSize,
+	scoreClipThreshold: 100,
+}
+
+// The hand region from a palm: rotated so wrist (keypoint 0) → middle
+// finger MCP (keypoint 2) points up, moved half its height toward the
+// fingers, squared on the long side and enlarged 2.6 times.
+var palmToHandRegion = rectTransform{scaleX: 2.6, scaleY: 2.6, shiftY: -0.5, squareLong: true}
+
+// HandLandmarker finds hands in images with MediaPipe's palm detector and
+// hand landmark model. It is not safe for concurrent use; create one per
+// goroutine.
+type HandLandmarker struct {
+	opts     HandOptions
+	palm     *tflite.Interpreter
+	landmark *tflite.Interpreter
+}
+
+// NewHandLandmarker loads the embedded models.
+func NewHandLandmarker(opts HandOptions) (*HandLandmarker, error) {
+	opts = opts.withDefaults()
+	if opts.NumHands < 1 {
+		return nil, fmt.Errorf("landmarks: NumHands %d, expected at least 1", opts.NumHands)
+	}
+	palmName, handName := mediapipe.PalmDetectionFull, mediapipe.HandLandmarkFull
+	if opts.Lite {
+		palmName, handName = mediapipe.PalmDetectionLite, mediapipe.HandLandmarkLite
+	}
+	palm, err := loadModel(palmName)
+	if err != nil {
+		return nil, err
+	}
+	landmark, err := loadModel(handName)
+	if err != nil {
+		return nil, err
+	}
+	return &HandLandmarker{opts: opts, palm: palm, landmark: landmark}, nil
+}
+
+func loadModel(name string) (*tflite.Interpreter, error) {
+	data, err := mediapipe.Load(name)
+	if err != nil {
+		return nil, fmt.Errorf("landmarks: %w", err)
+	}
+	ip, err := tflite.New(data)
+	if err != nil {
+		return nil, fmt.Errorf("landmarks: load %s: %w", name, err)
+	}
+	return ip, nil
+}
+
+// Close releases the models. It is safe to call more than once.
+func (h *HandLandmarker) Close() error { return nil }
+
+// ErrEmptyImage is returned for an image with no pixels.
+var ErrEmptyImage = errors.New("landmarks: empty image")
+
+// Detect returns the hands in img, at most NumHands, in the order of their
+// palm detections (highest score first). As MediaPipe's static image mode
+// does, it runs palm detection on every call and may report one hand twice
+// when two palm detections of it overlap too little to be merged.
+func (h *HandLandmarker) Detect(img image.Image) ([]Hand, error) {
+	if img.Bounds().Empty() {
+		return nil, ErrEmptyImage
+	}
+	rgb := newRGBImage(img)
+	var hands []Hand
+	for _, region := range h.handRegions(rgb) {
+		hand, ok := h.landmarksIn(rgb, region.rect)
+		if ok {
+			hand.PalmScore = region.score
+			hands = append(hands, hand)
+		}
+	}
+	return hands, nil
+}
+
+type scoredRect struct {
+	rect  Rect
+	score float64
+}
+
+// handRegions runs the palm detector and returns the hand regions, merged
+// as AssociationNormRectCalculator does: a later region replaces earlier
+// ones that it overlaps with IoU above 0.5.
+func (h *HandLandmarker) handRegions(img *rgbImage) []scoredRect {
+	palms := h.detectPalms(img)
+	var regions []scoredRect
+	for _, palm := range palms {
+		r := palm.rect(0, 2, 90, img.width, img.height)
+		r = palmToHandRegion.apply(r, img.width, img.height)
+		regions = slicesDeleteOverlapping(regions, r)
+		regions = append(regions, scoredRect{rect: r, score: palm.score})
+	}
+	return regions
+}
+
+func slicesDeleteOverlapping(regions []scoredRect, r Rect) []scoredRect {
+	kept := regions[:0]
+	for _, other := range regions {
+		if other.rect.iou(r) <= handRectIoUToMerge {
+			kept = append(kept, other)
+		}
+	}
+	return kept
+}
+
+// detectPalms returns up to NumHands palm detections, normalised to the
+// image, highest score first.
+func (h *HandLandmarker) detectPalms(img *rgbImage) []detection {
+	whole := pixelRect{xCenter: float64(img.width) / 2, yCenter: float64(img.height) / 2,
+		width: float64(img.width), height: float64(img.height)}
+	region, pad := fitRect(whole, palmInputSize, palmInputSize)
+	warpTensor(h.palm.Input(0).Data, palmInputSize, palmInputSize, img, region,
+		0, 1, borderZero)
+	h.palm.Invoke()
+
+	opts := palmDecode
+	opts.minScore = h.opts.MinDetectionConfidence
+	dets := decodeDetections(h.palm.Output(0).Data, h.palm.Output(1).Data, palmAnchors, opts)
+	dets = weightedNMS(dets, palmNMSThreshold)
+	if len(dets) > h.opts.NumHands {
+		dets = dets[:h.opts.NumHands]
+	}
+	for i := range dets {
+		dets[i] = dets[i].removeLetterbox(pad)
+	}
+	return dets
+}
+
+// landmarksIn runs the hand landmark model on region; ok is false when
+// the hand presence score is below MinPresenceConfidence.
+func (h *HandLandmarker) landmarksIn(img *rgbImage, region Rect) (hand Hand, ok bool) {
+	crop, pad := fitRect(region.toPixels(img.width, img.height), handInputSize, handInputSize)
+	warpTensor(h.landmark.Input(0).Data, handInputSize, handInputSize, img, crop,
+		0, 1, borderReplicate)
+	h.landmark.Invoke()
+
+	hand.Presence = float64(h.landmark.Output(1).Data[0])
+	if hand.Presence < h.opts.MinPresenceConfidence {
+		return Hand{}, false
+	}
+	hand.Region = region
+	hand.Handedness, hand.HandednessScore = handedness(h.landmark.Output(2).Data[0])
+	screen := h.landmark.Output(0).Data
+	world := h.landmark.Output(3).Data
+	for i := 0; i < NumHandLandmarks; i++ {
+		x, y := pad.remove(float64(screen[3*i])/handInputSize,
+			float64(screen[3*i+1])/handInputSize)
+		x, y = region.project(x, y)
+		z := float64(screen[3*i+2]) / handInputSize / handNormalizeZ * region.Width
+		hand.Landmarks[i] = Landmark{x, y, z}
+
+		wx, wy := region.rotate(float64(world[3*i]), float64(world[3*i+1]))
+		hand.WorldLandmarks[i] = Landmark{wx, wy, float64(world[3*i+2])}
+	}
+	return hand, true
+}
+
+// handedness turns the model's score for "Left" into the more likely label
+// and its score, as TensorsToClassificationCalculator does with
+// binary_classification and the labels Left, Right.
+func handedness(leftScore float32) (string, float64) {
+	if leftScore >= 0.5 {
+		return "Left", float64(leftScore)
+	}
+	return "Right", 1 - float64(leftScore)
+}

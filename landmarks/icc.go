@@ -1,0 +1,261 @@
+package landmarks
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// An iccTransform converts RGB from a matrix/TRC ICC profile (ICC.1:2010,
+// section F.3: three tone curves, then a 3×3 matrix into the D50 profile
+// connection space) into sRGB, as browsers do before they draw an image or
+// upload it to WebGL. Photos from Apple devices carry such a profile
+// (Display P3); without the conversion their colours differ from what
+// MediaPipe's web solutions see.
+type iccTransform struct {
+	curves [3]toneCurve
+	matrix [3][3]float64 // linear source RGB → linear sRGB
+}
+
+// xyzToLinearSRGB maps D50 XYZ to linear sRGB: the inverse of the sRGB
+// colorants as the sRGB ICC profile states them (D50-adapted with the
+// Bradford transform).
+var xyzToLinearSRGB = invert3([3][3]float64{
+	{0.4360747, 0.3850649, 0.1430804},
+	{0.2225045, 0.7168786, 0.0606169},
+	{0.0139322, 0.0971045, 0.7141733},
+})
+
+var errNotMatrixTRC = errors.New("icc: not an RGB matrix/TRC profile")
+
+// parseICC reads the colorant and tone curve tags of an RGB display
+// profile.
+func parseICC(profile []byte) (*iccTransform, error) {
+	if len(profile) < 132 || string(profile[36:40]) != "acsp" {
+		return nil, errors.New("icc: missing profile header")
+	}
+	if string(profile[16:20]) != "RGB " {
+		return nil, errNotMatrixTRC
+	}
+	tags := iccTags(profile)
+	var colorants [3][3]float64 // columns: r, g, b
+	t := &iccTransform{}
+	for c, name := range []string{"r", "g", "b"} {
+		xyz, ok := tags[name+"XYZ"]
+		if !ok || len(xyz) < 20 || string(xyz[:4]) != "XYZ " {
+			return nil, errNotMatrixTRC
+		}
+		for k := 0; k < 3; k++ {
+			colorants[k][c] = s15Fixed16(xyz[8+4*k:])
+		}
+		curve, err := parseCurve(tags[name+"TRC"])
+		if err != nil {
+			return nil, err
+		}
+		t.curves[c] = curve
+	}
+	t.matrix = multiply3(xyzToLinearSRGB, colorants)
+	return t, nil
+}
+
+// iccTags returns each tag's data by signature, skipping entries that
+// point outside the profile.
+func iccTags(profile []byte) map[string][]byte {
+	count := int(binary.BigEndian.Uint32(profile[128:]))
+	tags := map[string][]byte{}
+	for i := 0; i < count && 132+12*i+12 <= len(profile); i++ {
+		entry := profile[132+12*i:]
+		offset := int(binary.BigEndian.Uint32(entry[4:]))
+		size := int(binary.BigEndian.Uint32(entry[8:]))
+		if offset < 0 || size < 0 || offset > len(profile)-size {
+			continue
+		}
+		tags[string(entry[:4])] = profile[offset : offset+size]
+	}
+	return tags
+}
+
+func s15Fixed16(b []byte) float64 {
+	return float64(int32(binary.BigEndian.Uint32(b))) / 65536
+}
+
+// toneCurve maps an encoded channel value in [0, 1] to linear light.
+type toneCurve func(float64) float64
+
+// parseCurve reads a 'curv' (identity, gamma or sampled table) or 'para'
+// (parametric function types 0–4) tag.
+func parseCurve(tag []byte) (toneCurve, error) {
+	if len(tag) < 12 {
+		return nil, errNotMatrixTRC
+	}
+	switch string(tag[:4]) {
+	case "curv":
+		return sampledCurve(tag)
+	case "para":
+		return parametricCurve(tag)
+	}
+	return nil, fmt.Errorf("icc: tone curve type %q not supported", tag[:4])
+}
+
+func sampledCurve(tag []byte) (toneCurve, error) {
+	n := int(binary.BigEndian.Uint32(tag[8:]))
+	if len(tag) < 12+2*n {
+		return nil, errNotMatrixTRC
+	}
+	switch n {
+	case 0:
+		return func(v float64) float64 { return v }, nil
+	case 1:
+		gamma := float64(binary.BigEndian.Uint16(tag[12:])) / 256
+		return func(v float64) float64 { return math.Pow(v, gamma) }, nil
+	}
+	table := make([]float64, n)
+	for i := range table {
+		table[i] = float64(binary.BigEndian.Uint16(tag[12+2*i:])) / 65535
+	}
+	return func(v float64) float64 {
+		pos := v * float64(n-1)
+		i := min(int(pos), n-2)
+		frac := pos - float64(i)
+		return table[i]*(1-frac) + table[i+1]*frac
+	}, nil
+}
+
+// parametricCurve implements ICC.1 table 65: with parameters g, a, b, c,
+// d, e, f, type 3 (used by sRGB and Display P3) is
+//
+//	Y = (aX + b)^g  for X ≥ d,   Y = cX  otherwise.
+func parametricCurve(tag []byte) (toneCurve, error) {
+	kind := binary.BigEndian.Uint16(tag[8:])
+	counts := map[uint16]int{0: 1, 1: 3, 2: 4, 3: 5, 4: 7}
+	n, ok := counts[kind]
+	if !ok || len(tag) < 12+4*n {
+		return nil, fmt.Errorf("icc: parametric curve type %d not supported", kind)
+	}
+	var p [7]float64
+	for i := 0; i < n; i++ {
+		p[i] = s15Fixed16(tag[12+4*i:])
+	}
+	g, a, b, c, d, e, f := p[0], p[1], p[2], p[3], p[4], p[5], p[6]
+	power := func(x float64) float64 { return math.Pow(max(x, 0), g) }
+	switch kind {
+	case 0:
+		return func(x float64) float64 { return power(x) }, nil
+	case 1:
+		return func(x float64) float64 {
+			if x >= -b/a {
+				return power(a*x + b)
+			}
+			return 0
+		}, nil
+	case 2:
+		return func(x float64) float64 {
+			if x >= -b/a {
+				return power(a*x+b) + c
+			}
+			return c
+		}, nil
+	case 3:
+		return func(x float64) float64 {
+			if x >= d {
+				return power(a*x + b)
+			}
+			return c * x
+		}, nil
+	}
+	return func(x float64) float64 {
+		if x >= d {
+			return power(a*x+b) + e
+		}
+		return c*x + f
+	}, nil
+}
+
+// apply converts packed RGB pixels in place, rounding to 8 bits.
+func (t *iccTransform) apply(pix []uint8) {
+	var linear [3][256]float64
+	for c := 0; c < 3; c++ {
+		for v := 0; v < 256; v++ {
+			linear[c][v] = t.curves[c](float64(v) / 255)
+		}
+	}
+	for i := 0; i+2 < len(pix); i += 3 {
+		r, g, b := linear[0][pix[i]], linear[1][pix[i+1]], linear[2][pix[i+2]]
+		for c := 0; c < 3; c++ {
+			v := t.matrix[c][0]*r + t.matrix[c][1]*g + t.matrix[c][2]*b
+			pix[i+c] = uint8(math.Round(encodeSRGB(v) * 255))
+		}
+	}
+}
+
+// encodeSRGB applies the sRGB transfer function (IEC 61966-2-1) to a
+// linear value, clamped to [0, 1].
+func encodeSRGB(v float64) float64 {
+	v = min(max(v, 0), 1)
+	if v <= 0.0031308 {
+		return 12.92 * v
+	}
+	return 1.055*math.Pow(v, 1/2.4) - 0.055
+}
+
+// jpegICCProfile returns the ICC profile embedded in a JPEG file's APP2
+// segments (ICC.1, annex B.4: "ICC_PROFILE\0", sequence number, count,
+// then a chunk), or nil when there is none.
+func jpegICCProfile(data []byte) []byte {
+	chunks := map[int][]byte{}
+	total := 0
+	for pos := 2; pos+4 <= len(data) && data[pos] == 0xFF; {
+		marker := data[pos+1]
+		if marker == 0xDA || marker == 0xD9 { // start of scan, end of image
+			break
+		}
+		size := int(binary.BigEndian.Uint16(data[pos+2:]))
+		if size < 2 || pos+2+size > len(data) {
+			break
+		}
+		body := data[pos+4 : pos+2+size]
+		if marker == 0xE2 && len(body) > 14 && bytes.HasPrefix(body, []byte("ICC_PROFILE\x00")) {
+			chunks[int(body[12])] = body[14:]
+			total = int(body[13])
+		}
+		pos += 2 + size
+	}
+	if total == 0 || len(chunks) != total {
+		return nil
+	}
+	var profile []byte
+	for i := 1; i <= total; i++ {
+		profile = append(profile, chunks[i]...)
+	}
+	return profile
+}
+
+func multiply3(a, b [3][3]float64) [3][3]float64 {
+	var out [3][3]float64
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			for k := 0; k < 3; k++ {
+				out[i][j] += a[i][k] * b[k][j]
+			}
+		}
+	}
+	return out
+}
+
+func invert3(m [3][3]float64) [3][3]float64 {
+	det := m[0][0]*(m[1][1]*m[2][2]-m[1][2]*m[2][1]) -
+		m[0][1]*(m[1][0]*m[2][2]-m[1][2]*m[2][0]) +
+		m[0][2]*(m[1][0]*m[2][1]-m[1][1]*m[2][0])
+	var out [3][3]float64
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			// Cofactor of (j, i), from the rows and columns other than j and i.
+			r0, r1 := (j+1)%3, (j+2)%3
+			c0, c1 := (i+1)%3, (i+2)%3
+			out[i][j] = (m[r0][c0]*m[r1][c1] - m[r0][c1]*m[r1][c0]) / det
+		}
+	}
+	return out
+}
