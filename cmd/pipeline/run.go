@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"pipeline/explain"
+	"pipeline/pipeline"
+)
+
+func init() { extraCommands = append(extraCommands, newRunCommand) }
+
+// runOptions are the flags of `pipeline run`.
+type runOptions struct {
+	sources      []string
+	weights      string
+	methods      string
+	target       int
+	gradCAMLayer string
+	saliency     string
+	out          string
+	overlayDir   string
+	batch        int
+}
+
+func newRunCommand() *cobra.Command {
+	var opts runOptions
+	cmd := &cobra.Command{
+		Use:   "run [--src PATH]... [--model NAME | --weights FILE] [--out FILE]",
+		Short: "Predict and explain inputs, one JSON line per input",
+		Long: "run streams inputs through a model and writes one JSON line per input:\n" +
+			"the prediction, the class probabilities and the saliency and Grad-CAM maps,\n" +
+			"or an error naming the input. The record format is docs/record.schema.json.\n\n" +
+			"--src takes an MNIST IDX image file (gzip or raw), a PNG or JPEG digit image,\n" +
+			"or a folder of them (read in byte order of names; files with other\n" +
+			"extensions are skipped). Repeat --src for several sources. Without --src,\n" +
+			"the first 10 MNIST test digits, embedded in the binary, are used.\n\n" +
+			"Exit codes: 0 when every input gave a prediction, 1 when some became error\n" +
+			"lines, 2 for bad flags or a source that cannot be opened.",
+		Args: cobra.NoArgs,
+	}
+	model := addModelFlags(cmd)
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.sources, "src", nil, "input: IDX file, image or folder of images "+
+		"(repeatable; default: the embedded sample digits)")
+	f.StringVar(&opts.weights, "weights", "", "weights file: .safetensors or PyTorch .pth "+
+		"(default: the model's built-in weights)")
+	f.StringVar(&opts.methods, "explain", "saliency,gradcam", "explanations to attach, "+
+		"comma-separated: saliency, gradcam, or none")
+	f.IntVar(&opts.target, "target", explain.PredictedClass, "class to explain "+
+		"(default: each input's predicted class)")
+	f.StringVar(&opts.gradCAMLayer, "gradcam-layer", "", "layer for Grad-CAM (default: "+
+		"the last convolution's activation, e.g. act2; conv2 for its raw output)")
+	f.StringVar(&opts.saliency, "saliency", "abs", "saliency values: abs (largest gradient "+
+		"magnitude over channels) or signed")
+	f.StringVar(&opts.out, "out", "", "write the JSON lines to FILE, replaced atomically "+
+		"at the end (default: stdout)")
+	f.StringVar(&opts.overlayDir, "overlay-dir", "", "also write a PNG per input to DIR: "+
+		"the input with its maps blended over it")
+	f.IntVar(&opts.batch, "batch", pipeline.DefaultBatch, "inputs per forward pass")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runPipeline(cmd, model, opts)
+	}
+	return cmd
+}
+
+func runPipeline(cmd *cobra.Command, model *modelFlags, opts runOptions) error {
+	cfg, err := opts.engineConfig(cmd)
+	if err != nil {
+		return err
+	}
+	net, digest, err := model.loadNet(opts.weights)
+	if err != nil {
+		return err
+	}
+	cfg.Net = net
+	cfg.Model = pipeline.ModelInfo{Name: net.Spec.Name, SHA256: digest}
+	if opts.overlayDir != "" {
+		if cfg.Observe, err = overlayWriter(opts.overlayDir); err != nil {
+			return err
+		}
+	}
+	engine, err := pipeline.New(cfg)
+	if err != nil {
+		return usageError{err}
+	}
+	sources, err := openSources(opts.sources)
+	if err != nil {
+		return err
+	}
+	return streamRecords(cmd, engine, &cfg, sources, opts.out)
+}
+
+// engineConfig turns the explanation flags into an engine configuration
+// without the model.
+func (opts runOptions) engineConfig(cmd *cobra.Command) (pipeline.Config, error) {
+	var cfg pipeline.Config
+	if opts.batch < 1 {
+		return cfg, usageErrorf("--batch %d: expected at least 1", opts.batch)
+	}
+	cfg.Batch = opts.batch
+	for _, method := range strings.Split(opts.methods, ",") {
+		switch strings.TrimSpace(method) {
+		case "saliency":
+			cfg.Explain.Saliency = true
+		case "gradcam":
+			cfg.Explain.GradCAM = true
+		case "none", "":
+		default:
+			return cfg, usageErrorf("--explain %q: unknown method %q (expected saliency, "+
+				"gradcam or none)", opts.methods, method)
+		}
+	}
+	mode, err := explain.ParseSaliencyMode(opts.saliency)
+	if err != nil {
+		return cfg, usageErrorf("--saliency: %w", err)
+	}
+	cfg.Explain.SaliencyMode = mode
+	cfg.Explain.GradCAMLayer = opts.gradCAMLayer
+	cfg.Explain.Target = opts.target
+	if cmd.Flags().Changed("target") && opts.target < 0 {
+		return cfg, usageErrorf("--target %d: expected a class number from 0", opts.target)
+	}
+	if opts.gradCAMLayer != "" && !cfg.Explain.GradCAM {
+		return cfg, usageErrorf("--gradcam-layer needs --explain gradcam")
+	}
+	return cfg, nil
+}
+
+// openSources opens every --src path, or the embedded sample digits when
+// there is none. A path that does not exist is a usage error.
+func openSources(paths []string) ([]pipeline.Source, error) {
+	if len(paths) == 0 {
+		return []pipeline.Source{pipeline.SampleDigits()}, nil
+	}
+	var sources []pipeline.Source
+	for _, path := range paths {
+		source, err := pipeline.OpenSource(path)
+		if err != nil {
+			for _, s := range sources {
+				s.Close()
+			}
+			return nil, usageErrorf("--src: %w", err)
+		}
+		sources = append(sources, source)
+	}
+	return sources, nil
+}
+
+// streamRecords runs the engine to stdout or to an atomically written
+// file. Ctrl-C stops the sources; the lines already made are kept.
+func streamRecords(cmd *cobra.Command, engine *pipeline.Engine, cfg *pipeline.Config,
+	sources []pipeline.Source, outPath string) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var out io.Writer = cmd.OutOrStdout()
+	var file *pipeline.AtomicFile
+	if outPath != "" {
+		var err error
+		if file, err = pipeline.CreateAtomic(outPath); err != nil {
+			closeSources(sources)
+			return usageError{err}
+		}
+		defer file.Close()
+		out = file
+	}
+
+	progress := newProgressLine(cmd.ErrOrStderr())
+	cfg.Progress = progress.update
+	start := time.Now()
+	stats, err := engine.Run(ctx, sources, out)
+	progress.finish()
+	interrupted := errors.Is(err, context.Canceled)
+	if err != nil && !interrupted {
+		return err
+	}
+	if file != nil {
+		if err := file.Commit(); err != nil {
+			return err
+		}
+	}
+	logRun(stats, time.Since(start), interrupted)
+	switch {
+	case interrupted:
+		return fmt.Errorf("interrupted after %d records", stats.Records)
+	case stats.Errors > 0 || stats.ObserveErrors > 0:
+		return errSomeFailed
+	}
+	return nil
+}
+
+func closeSources(sources []pipeline.Source) {
+	for _, s := range sources {
+		s.Close()
+	}
+}
+
+func logRun(stats pipeline.Stats, elapsed time.Duration, interrupted bool) {
+	attrs := []any{"records", stats.Records, "errors", stats.Errors,
+		"seconds", elapsed.Seconds()}
+	if stats.ObserveErrors > 0 {
+		attrs = append(attrs, "overlay_errors", stats.ObserveErrors)
+	}
+	if seconds := elapsed.Seconds(); seconds > 0 {
+		attrs = append(attrs, "records_per_s", float64(stats.Records)/seconds)
+	}
+	if interrupted {
+		slog.Warn("run interrupted", attrs...)
+		return
+	}
+	slog.Info("run finished", attrs...)
+}

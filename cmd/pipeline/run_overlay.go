@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"image/png"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"pipeline/explain"
+	"pipeline/pipeline"
+)
+
+// overlayScale is how many times each overlay panel enlarges the input.
+const overlayScale = 8
+
+// overlayWriter returns an Observe function that writes, for each
+// prediction, a PNG to dir with the input and its maps side by side.
+func overlayWriter(dir string) (func(*pipeline.Record, []float32) error, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, usageErrorf("--overlay-dir: %w", err)
+	}
+	return func(r *pipeline.Record, input []float32) error {
+		if input == nil || (r.Saliency == nil && r.GradCAM == nil) {
+			return nil
+		}
+		err := writeOverlay(filepath.Join(dir, overlayName(r)), r, input)
+		if err != nil {
+			slog.Error("overlay not written", "source", r.Source, "index", r.Index,
+				"error", err)
+		}
+		return err
+	}, nil
+}
+
+func writeOverlay(path string, r *pipeline.Record, input []float32) error {
+	m := r.Saliency
+	if m == nil {
+		m = r.GradCAM
+	}
+	height, width := m.Shape[0], m.Shape[1]
+	var saliency, gradCAM []float32
+	if r.Saliency != nil {
+		saliency = r.Saliency.Values
+	}
+	if r.GradCAM != nil {
+		gradCAM = r.GradCAM.Values
+	}
+	img := explain.Overlay(input[:height*width], height, width, overlayScale, saliency, gradCAM)
+
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("write overlay %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// overlayName names an overlay after its source's base name and the
+// record's index, with characters other than letters, digits, '.', '-'
+// and '_' replaced by '_': t10k-images-idx3-ubyte.gz-000042.png.
+func overlayName(r *pipeline.Record) string {
+	base := strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.ContainsRune(".-_", c) {
+			return c
+		}
+		return '_'
+	}, filepath.Base(r.Source))
+	return fmt.Sprintf("%s-%06d.png", base, r.Index)
+}
