@@ -19,13 +19,13 @@ type imageSource struct {
 }
 
 // OpenImageFolder returns a source for the PNG and JPEG files in dir, in
-// byte order of their names. Other files, hidden files and subfolders are
+// byte order of their names. Its error matches ErrUnusableSource. Other files, hidden files and subfolders are
 // skipped; a .png or .jpg file that does not decode becomes an error
 // record and the next image goes on.
 func OpenImageFolder(dir string) (Source, error) {
 	paths, err := mnist.ListImages(dir)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: list images: %w", err)
+		return nil, &unusableError{dir, err}
 	}
 	return &imageSource{name: dir, paths: paths}, nil
 }

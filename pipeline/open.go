@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,24 @@ import (
 // does not exist or cannot be read at all.
 var ErrUnusableSource = errors.New("unusable source")
 
+// unusableError is an OpenSource error: it prints the path once, and
+// matches both ErrUnusableSource and the underlying error.
+type unusableError struct {
+	path string
+	err  error
+}
+
+func (e *unusableError) Error() string {
+	reason := e.err
+	var pathErr *fs.PathError
+	if errors.As(reason, &pathErr) && pathErr.Path == e.path {
+		reason = pathErr.Err
+	}
+	return fmt.Sprintf("pipeline: source %s: %v", e.path, reason)
+}
+
+func (e *unusableError) Unwrap() []error { return []error{ErrUnusableSource, e.err} }
+
 // OpenSource opens path as a source, choosing the kind by what it is:
 //   - a folder: its PNG and JPEG images, other files skipped;
 //   - a file named *.png, *.jpg or *.jpeg: one digit image;
@@ -22,22 +41,14 @@ var ErrUnusableSource = errors.New("unusable source")
 func OpenSource(path string) (Source, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("pipeline: source %s: %w: %w", path, ErrUnusableSource, err)
+		return nil, &unusableError{path, err}
 	}
 	if info.IsDir() {
-		source, err := OpenImageFolder(path)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnusableSource, err)
-		}
-		return source, nil
+		return OpenImageFolder(path)
 	}
 	extension := strings.ToLower(filepath.Ext(path))
 	if slices.Contains([]string{".png", ".jpg", ".jpeg"}, extension) {
 		return NewImageFile(path), nil
 	}
-	source, err := OpenIDX(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnusableSource, err)
-	}
-	return source, nil
+	return OpenIDX(path)
 }

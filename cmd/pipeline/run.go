@@ -150,7 +150,7 @@ func openSources(paths []string) ([]pipeline.Source, error) {
 			for _, s := range sources {
 				s.Close()
 			}
-			return nil, usageErrorf("--src: %w", err)
+			return nil, usageError{err}
 		}
 		sources = append(sources, source)
 	}
