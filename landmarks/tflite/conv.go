@@ -197,6 +197,11 @@ func (k *depthwiseConv2D) run() {
 	for b := 0; b < w.n; b++ {
 		in := k.in.Data[b*inSize : (b+1)*inSize]
 		out := k.out.Data[b*outSize : (b+1)*outSize]
+		if k.multiplier == 1 && hasFastDepthwise && w.kH*w.kW <= maxFastTaps {
+			depthwiseFast(in, k.weights, k.bias, out, w)
+			k.act.apply(out)
+			continue
+		}
 		for oy := 0; oy < w.outH; oy++ {
 			for ox := 0; ox < w.outW; ox++ {
 				dst := out[(oy*w.outW+ox)*w.outC : (oy*w.outW+ox+1)*w.outC]

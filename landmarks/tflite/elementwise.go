@@ -158,10 +158,14 @@ func (k *pRelu) flops() int64 { return int64(k.out.Len()) }
 func (k *pRelu) run() {
 	in := k.in.Data[:len(k.out.Data)]
 	if k.castAlpha.kind == broadcastRepeat {
-		channels := len(k.alpha.Data)
-		for start := 0; start < len(in); start += channels {
-			preluRow(k.out.Data[start:start+channels], in[start:start+channels],
-				k.alpha.Data)
+		alpha := k.alpha.Data
+		c := 0
+		for i, v := range in {
+			k.out.Data[i] = max(v, 0) + min(v, 0)*alpha[c]
+			c++
+			if c == len(alpha) {
+				c = 0
+			}
 		}
 		return
 	}
@@ -170,17 +174,6 @@ func (k *pRelu) run() {
 			v *= k.castAlpha.at(k.alpha.Data, i)
 		}
 		k.out.Data[i] = v
-	}
-}
-
-func preluRow(out, in, alpha []float32) {
-	in = in[:len(out)]
-	alpha = alpha[:len(out)]
-	for i, v := range in {
-		if v < 0 {
-			v *= alpha[i]
-		}
-		out[i] = v
 	}
 }
 

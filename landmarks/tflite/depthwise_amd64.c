@@ -1,0 +1,88 @@
+//go:build cgo && amd64
+
+// Depthwise convolution for MediaPipe's models on AVX2/FMA CPUs. For each
+// output pixel, blocks of 32 channels stay in four AVX registers while the
+// kernel walks the window taps, so each output value is stored once.
+
+#include <immintrin.h>
+
+#include "depthwise_amd64.h"
+
+int depthwise_has_avx2_fma(void) {
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+// pixel_block sums taps for channels [c, c+32) of one output pixel.
+__attribute__((target("avx2,fma"))) static inline void pixel_block32(
+    const float *const *src, const float *const *filter, int taps,
+    const float *bias, float *out, long c) {
+	__m256 a0 = _mm256_loadu_ps(bias + c);
+	__m256 a1 = _mm256_loadu_ps(bias + c + 8);
+	__m256 a2 = _mm256_loadu_ps(bias + c + 16);
+	__m256 a3 = _mm256_loadu_ps(bias + c + 24);
+	for (int t = 0; t < taps; t++) {
+		const float *s = src[t] + c;
+		const float *f = filter[t] + c;
+		a0 = _mm256_fmadd_ps(_mm256_loadu_ps(s), _mm256_loadu_ps(f), a0);
+		a1 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 8), _mm256_loadu_ps(f + 8), a1);
+		a2 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 16), _mm256_loadu_ps(f + 16), a2);
+		a3 = _mm256_fmadd_ps(_mm256_loadu_ps(s + 24), _mm256_loadu_ps(f + 24), a3);
+	}
+	_mm256_storeu_ps(out + c, a0);
+	_mm256_storeu_ps(out + c + 8, a1);
+	_mm256_storeu_ps(out + c + 16, a2);
+	_mm256_storeu_ps(out + c + 24, a3);
+}
+
+__attribute__((target("avx2,fma"))) static void pixel(
+    const float *const *src, const float *const *filter, int taps,
+    const float *bias, float *out, long channels) {
+	long c = 0;
+	for (; c + 32 <= channels; c += 32) {
+		pixel_block32(src, filter, taps, bias, out, c);
+	}
+	for (; c + 8 <= channels; c += 8) {
+		__m256 acc = _mm256_loadu_ps(bias + c);
+		for (int t = 0; t < taps; t++) {
+			acc = _mm256_fmadd_ps(_mm256_loadu_ps(src[t] + c),
+			                      _mm256_loadu_ps(filter[t] + c), acc);
+		}
+		_mm256_storeu_ps(out + c, acc);
+	}
+	for (; c < channels; c++) {
+		float acc = bias[c];
+		for (int t = 0; t < taps; t++) {
+			acc += src[t][c] * filter[t][c];
+		}
+		out[c] = acc;
+	}
+}
+
+enum { MAX_TAPS = 64 };
+
+__attribute__((target("avx2,fma"))) void depthwise_avx2(
+    const float *in, const float *w, const float *bias, float *out,
+    long in_h, long in_w, long channels, long out_h, long out_w,
+    long k_h, long k_w, long stride_h, long stride_w,
+    long dilation_h, long dilation_w, long pad_top, long pad_left) {
+	const float *src[MAX_TAPS];
+	const float *filter[MAX_TAPS];
+	for (long oy = 0; oy < out_h; oy++) {
+		for (long ox = 0; ox < out_w; ox++) {
+			int taps = 0;
+			for (long ky = 0; ky < k_h; ky++) {
+				long iy = oy * stride_h - pad_top + ky * dilation_h;
+				if (iy < 0 || iy >= in_h) continue;
+				for (long kx = 0; kx < k_w; kx++) {
+					long ix = ox * stride_w - pad_left + kx * dilation_w;
+					if (ix < 0 || ix >= in_w) continue;
+					src[taps] = in + (iy * in_w + ix) * channels;
+					filter[taps] = w + (ky * k_w + kx) * channels;
+					taps++;
+				}
+			}
+			pixel(src, filter, taps, bias, out + (oy * out_w + ox) * channels, channels);
+		}
+	}
+}

@@ -1,0 +1,16 @@
+// Depthwise convolution with AVX2/FMA for the depthwiseConv2D kernel.
+#ifndef LANDMARKS_TFLITE_DEPTHWISE_AMD64_H
+#define LANDMARKS_TFLITE_DEPTHWISE_AMD64_H
+
+// depthwise_has_avx2_fma returns 1 when the CPU runs depthwise_avx2.
+int depthwise_has_avx2_fma(void);
+
+// depthwise_avx2 computes one image of a depthwise convolution with depth
+// multiplier 1, NHWC: out[oy, ox, c] = bias[c] + Σ in[iy, ix, c]·w[ky, kx, c]
+// over the window positions inside the input.
+void depthwise_avx2(const float *in, const float *w, const float *bias, float *out,
+                    long in_h, long in_w, long channels, long out_h, long out_w,
+                    long k_h, long k_w, long stride_h, long stride_w,
+                    long dilation_h, long dilation_w, long pad_top, long pad_left);
+
+#endif
