@@ -9,8 +9,11 @@ import (
 // Shapes in this file: N batch, C input channels, F output channels
 // (filters), H×W input, OH×OW output, K×K kernel, B items in a chunk.
 //
-// A chunk of B images is unfolded (im2col) into a matrix of
-// [C·K·K, B·OH·OW] so that one matrix product per chunk does the work.
+// A convolution with several input channels unfolds (im2col) a chunk of B
+// images into a matrix of [C·K·K, B·OH·OW], so that one matrix product per
+// chunk does the work. One with a single input channel (the first layer of
+// an image model) would repeat every pixel K² times in that matrix, so its
+// forward pass and weight gradient read the image directly instead.
 
 // Conv2d is a 2-D convolution with square kernels, stride 1 and zero
 // padding, as PyTorch's nn.Conv2d(in, out, k, padding=p).
@@ -28,6 +31,7 @@ type Conv2d struct {
 
 type convScratch struct {
 	cols, prod []float32
+	padded     []float32 // one zero-padded input image of a direct convolution
 }
 
 // NewConv2d returns a convolution layer with zero parameters; call
@@ -74,42 +78,82 @@ func (l *Conv2d) prepare(x *Tensor) (oh, ow int) {
 	return oh, ow
 }
 
+// direct reports whether the layer convolves images directly instead of
+// unfolding them.
+func (l *Conv2d) direct() bool { return l.in == 1 }
+
 // Forward: x [N, C, H, W] → y [N, F, OH, OW].
 func (l *Conv2d) Forward(x *Tensor, train bool) *Tensor {
 	n := x.Shape[0]
 	oh, ow := l.prepare(x)
 	l.x = x
 	l.y = ensure(l.y, n, l.out, oh, ow)
-	plane := oh * ow
+	if l.direct() {
+		l.colsValid = false
+		forChunks(n, func(worker, _, lo, hi int) {
+			for i := lo; i < hi; i++ {
+				img, h, w := l.paddedImage(worker, x, i)
+				kernels.ConvSingleChannel(l.y.Sample(i), img, l.weight.Value.Data,
+					l.bias.Value.Data, l.out, h, w, l.kernel)
+			}
+		})
+		return l.y
+	}
 	// A training pass keeps the unfolded input for the weight gradient.
 	l.colsValid = train
 	if train {
-		l.growChunkCols(chunkCount(n), l.fanIn()*chunkSize*plane)
+		l.growChunkCols(chunkCount(n), l.fanIn()*chunkSize*oh*ow)
 	}
 	forChunks(n, func(worker, chunk, lo, hi int) {
 		s := &l.scratch[worker]
-		b := hi - lo
 		cols := s.cols
 		if train {
 			cols = l.chunkCols[chunk]
 		}
-		l.unfold(cols, x, lo, hi) // [CKK, B·OH·OW]
-		kernels.Sgemm(false, false, l.out, b*plane, l.fanIn(),
-			l.weight.Value.Data, l.fanIn(), cols, b*plane, 0, s.prod, b*plane)
-		kernels.UnchunkBias(l.y.Data[lo*l.out*plane:hi*l.out*plane], s.prod,
-			l.bias.Value.Data, b, l.out, plane)
+		l.forwardChunk(s, cols, lo, hi, oh*ow)
 	})
 	return l.y
 }
 
+// forwardChunk computes images lo..hi of the output by one matrix product:
+// y [F, B·OH·OW] = W [F, C·K·K] · cols [C·K·K, B·OH·OW], plus the bias.
+func (l *Conv2d) forwardChunk(s *convScratch, cols []float32, lo, hi, plane int) {
+	width := (hi - lo) * plane
+	l.unfold(cols, l.x, lo, hi)
+	kernels.Sgemm(false, false, l.out, width, l.fanIn(),
+		l.weight.Value.Data, l.fanIn(), cols, width, 0, s.prod, width)
+	kernels.UnchunkBias(l.y.Data[lo*l.out*plane:hi*l.out*plane], s.prod,
+		l.bias.Value.Data, hi-lo, l.out, plane)
+}
+
+// paddedImage returns image i of x [N, 1, H, W] with the layer's zero
+// padding and its padded size.
+func (l *Conv2d) paddedImage(worker int, x *Tensor, i int) (img []float32, h, w int) {
+	h, w = x.Shape[2], x.Shape[3]
+	if l.pad == 0 {
+		return x.Sample(i), h, w
+	}
+	p := l.pad
+	ph, pw := h+2*p, w+2*p
+	s := &l.scratch[worker]
+	if len(s.padded) < ph*pw {
+		s.padded = make([]float32, ph*pw)
+	}
+	img = s.padded[:ph*pw]
+	clear(img)
+	src := x.Sample(i)
+	for y := range h {
+		copy(img[(y+p)*pw+p:][:w], src[y*w:][:w])
+	}
+	return img, ph, pw
+}
+
 // Backward: dy [N, F, OH, OW] → dx [N, C, H, W].
 func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
-	x := l.x
-	n := x.Shape[0]
-	oh, ow := l.prepare(x)
-	plane, fan := oh*ow, l.fanIn()
+	n := l.x.Shape[0]
+	oh, ow := l.prepare(l.x)
 	if mode.InputGrad {
-		l.dx = ensure(l.dx, x.Shape...)
+		l.dx = ensure(l.dx, l.x.Shape...)
 	}
 	chunks := chunkCount(n)
 	if mode.ParamGrads {
@@ -117,31 +161,19 @@ func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	}
 	forChunks(n, func(worker, chunk, lo, hi int) {
 		s := &l.scratch[worker]
-		b := hi - lo
-		cols := b * plane
-		dyChunk := s.prod[:l.out*cols] // [F, B·OH·OW]
-		kernels.Chunk(dyChunk, dy.Data[lo*l.out*plane:hi*l.out*plane], b, l.out, plane)
-		if mode.ParamGrads {
-			grad := l.chunkDW[chunk]
-			unfolded := s.cols
-			if l.colsValid {
-				unfolded = l.chunkCols[chunk]
-			} else {
-				l.unfold(unfolded, x, lo, hi)
-			}
-			kernels.Sgemm(false, true, l.out, fan, cols, dyChunk, cols, unfolded, cols,
-				0, grad[:l.out*fan], fan)
-			for f := range l.out {
-				var sum float32
-				for _, v := range dyChunk[f*cols : (f+1)*cols] {
-					sum += v
-				}
-				grad[l.out*fan+f] = sum
-			}
+		width := (hi - lo) * oh * ow
+		dyChunk := s.prod[:l.out*width] // [F, B·OH·OW]
+		if !l.direct() || mode.InputGrad {
+			kernels.Chunk(dyChunk, dy.Data[lo*l.out*oh*ow:hi*l.out*oh*ow], hi-lo, l.out, oh*ow)
+		}
+		if mode.ParamGrads && l.direct() {
+			l.directParamGrads(worker, l.chunkDW[chunk], dy, lo, hi)
+		} else if mode.ParamGrads {
+			l.paramGradsChunk(s, chunk, dyChunk, lo, hi)
 		}
 		if mode.InputGrad {
-			kernels.Sgemm(true, false, fan, cols, l.out, l.weight.Value.Data, fan,
-				dyChunk, cols, 0, s.cols, cols) // [CKK, B·OH·OW]
+			kernels.Sgemm(true, false, l.fanIn(), width, l.out, l.weight.Value.Data, l.fanIn(),
+				dyChunk, width, 0, s.cols, width) // [CKK, B·OH·OW]
 			l.fold(l.dx, s.cols, lo, hi)
 		}
 	})
@@ -152,6 +184,39 @@ func (l *Conv2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 		return nil
 	}
 	return l.dx
+}
+
+// paramGradsChunk writes the weight and bias gradients of images lo..hi
+// to the chunk's partial sums: dW [F, C·K·K] = dy [F, B·OH·OW] · colsᵀ.
+func (l *Conv2d) paramGradsChunk(s *convScratch, chunk int, dyChunk []float32, lo, hi int) {
+	fan, width := l.fanIn(), len(dyChunk)/l.out
+	grad := l.chunkDW[chunk]
+	unfolded := s.cols
+	if l.colsValid {
+		unfolded = l.chunkCols[chunk]
+	} else {
+		l.unfold(unfolded, l.x, lo, hi)
+	}
+	kernels.Sgemm(false, true, l.out, fan, width, dyChunk, width, unfolded, width,
+		0, grad[:l.out*fan], fan)
+	for f := range l.out {
+		var sum float32
+		for _, v := range dyChunk[f*width : (f+1)*width] {
+			sum += v
+		}
+		grad[l.out*fan+f] = sum
+	}
+}
+
+// directParamGrads writes the weight and bias gradients of images lo..hi of
+// a single-channel convolution to grad, adding the images in order.
+func (l *Conv2d) directParamGrads(worker int, grad []float32, dy *Tensor, lo, hi int) {
+	clear(grad)
+	dw, db := grad[:l.weight.Value.Len()], grad[l.weight.Value.Len():]
+	for i := lo; i < hi; i++ {
+		img, h, w := l.paddedImage(worker, l.x, i)
+		kernels.ConvSingleChannelGrad(dw, db, dy.Sample(i), img, l.out, h, w, l.kernel)
+	}
 }
 
 func (l *Conv2d) growChunkCols(chunks, size int) {

@@ -13,6 +13,10 @@ import (
 type Dataset struct {
 	X *Tensor
 	Y []int
+
+	// Missing counts inputs that could not be made into model inputs (a
+	// photo with no hand found, say). Evaluate counts them as wrong.
+	Missing int
 }
 
 // Len returns the number of items.
@@ -104,7 +108,7 @@ func (t *Trainer) TrainEpoch(ctx context.Context, train, test *Dataset) (EpochMe
 		ImagesPerSec: float64(train.Len()) / seconds,
 		Seconds:      seconds,
 	}
-	if test != nil && test.Len() > 0 {
+	if test != nil && test.Len()+test.Missing > 0 {
 		result := Evaluate(t.Net, test, 1000)
 		metrics.TestLoss, metrics.TestAcc = result.AvgLoss, result.Accuracy()
 		metrics.TestCorrect, metrics.TestTotal = result.Correct, result.Total
@@ -135,7 +139,8 @@ func (t *Trainer) step(data *Dataset, indices []int) (float64, int) {
 // EvalResult summarises a model's predictions on a labelled set.
 type EvalResult struct {
 	Correct, Total int
-	AvgLoss        float64 // mean cross-entropy per item
+	Missing        int     // items counted as wrong because they had no input
+	AvgLoss        float64 // mean cross-entropy per evaluated item
 	Confusion      [][]int // [true class][predicted class]
 }
 
@@ -152,9 +157,10 @@ func (r EvalResult) Collapse() string {
 		for t := range classes {
 			predicted += r.Confusion[t][c]
 		}
-		if r.Total > 0 && float64(predicted) >= 0.9*float64(r.Total) {
+		evaluated := r.Total - r.Missing
+		if evaluated > 0 && float64(predicted) >= 0.9*float64(evaluated) {
 			return fmt.Sprintf("model collapsed: class %d predicted for %d of %d inputs (%.1f%%)",
-				c, predicted, r.Total, 100*float64(predicted)/float64(r.Total))
+				c, predicted, evaluated, 100*float64(predicted)/float64(evaluated))
 		}
 	}
 	uniform := math.Log(float64(classes))
@@ -166,10 +172,12 @@ func (r EvalResult) Collapse() string {
 }
 
 // Evaluate runs net in evaluation mode over data in batches and returns its
-// accuracy, mean loss and confusion matrix.
+// accuracy, mean loss and confusion matrix. Items of data.Missing count in
+// the total as wrong but not in the loss or the matrix.
 func Evaluate(net *Net, data *Dataset, batch int) EvalResult {
 	classes := net.Spec.Classes
-	result := EvalResult{Total: data.Len(), Confusion: make([][]int, classes)}
+	result := EvalResult{Total: data.Len() + data.Missing, Missing: data.Missing,
+		Confusion: make([][]int, classes)}
 	for c := range result.Confusion {
 		result.Confusion[c] = make([]int, classes)
 	}
@@ -190,6 +198,8 @@ func Evaluate(net *Net, data *Dataset, batch int) EvalResult {
 			result.Confusion[data.Y[lo+i]][argmax(logits.Sample(i))]++
 		}
 	}
-	result.AvgLoss = lossSum / float64(data.Len())
+	if data.Len() > 0 {
+		result.AvgLoss = lossSum / float64(data.Len())
+	}
 	return result
 }

@@ -23,6 +23,8 @@ type builtin struct {
 var zoo = map[string]builtin{
 	"lenet5": {spec: LeNet5, description: "LeNet-5 for 28×28 MNIST digits",
 		weights: lenet5Weights},
+	"signdigits": {spec: SignDigits, description: "1-D CNN over the 21 hand landmarks " +
+		"of one hand signing a digit"},
 	"audiocnn": {spec: AudioCNN, description: "2-D CNN over 1 s log-mel spectrograms " +
 		"of spoken digits (FSDD, 8 kHz)"},
 }
@@ -103,5 +105,18 @@ func AudioCNN() Spec {
 		Conv:   []int{16, 32, 64}, Kernel: 3, Padding: 1, Pool: "max", Act: "relu",
 		FC: []int{128}, Dropout: 0.3, InputMean: -48.035, InputStd: 25.969,
 		InputKind: "spectrogram",
+	}
+}
+
+// SignDigits returns the sign-digit model: a 1-D CNN along the 21 hand
+// landmarks, whose channels are x, y and z normalised to the wrist and the
+// hand size (see package signdigits), with two convolutions of length 3
+// and 32 and 64 channels, then 64 hidden units with dropout 0.2.
+func SignDigits() Spec {
+	return Spec{
+		Name: "signdigits", Input: []int{3, 21}, Classes: 10,
+		Labels: strings.Split("0 1 2 3 4 5 6 7 8 9", " "),
+		Conv:   []int{32, 64}, Kernel: 3, Padding: 1, Pool: "none", Act: "relu",
+		FC: []int{64}, Dropout: 0.2, InputMean: 0, InputStd: 1, InputKind: "keypoints",
 	}
 }

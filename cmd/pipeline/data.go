@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 
 	"pipeline/mnist"
 	"pipeline/models"
+	"pipeline/signdigits"
 	"pipeline/speech"
 )
 
@@ -27,6 +29,8 @@ func loadDatasets(spec models.Spec, dir string) (train, test *models.Dataset, er
 			return nil, nil, usageError{err}
 		}
 		return train, test, nil
+	case "signdigits":
+		return loadSignDigits(dir)
 	}
 	return nil, nil, usageErrorf("model %s: no data set loader", spec.Name)
 }
@@ -82,4 +86,36 @@ func mnistDataset(spec models.Spec, set *mnist.Set) *models.Dataset {
 		y[i] = int(label)
 	}
 	return &models.Dataset{X: x, Y: y}
+}
+
+// loadSignDigits finds the hand in every photo under dir/0 … dir/9 and
+// splits them 80/20 with the fixed seed; photos without a hand are left
+// out of training and count as wrong in the test part.
+func loadSignDigits(dir string) (train, test *models.Dataset, err error) {
+	photos, err := signdigits.ListPhotos(dir)
+	if err != nil {
+		return nil, nil, usageError{err}
+	}
+	trainPhotos, testPhotos := signdigits.Split(photos)
+	slog.Info("finding hands", "photos", len(photos), "train", len(trainPhotos),
+		"test", len(testPhotos))
+	trainFound, err := signdigits.DetectAll(trainPhotos)
+	if err != nil {
+		return nil, nil, err
+	}
+	testFound, err := signdigits.DetectAll(testPhotos)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, d := range append(trainFound, testFound...) {
+		if d.Err != nil {
+			slog.Warn("photo skipped", "photo", d.Photo.Path, "err", d.Err)
+		}
+	}
+	train, trainMissing := signdigits.Dataset(trainFound)
+	test, testMissing := signdigits.Dataset(testFound)
+	test.Missing = testMissing
+	slog.Info("hands found", "train", train.Len(), "train_without_hand", trainMissing,
+		"test", test.Len(), "test_without_hand", testMissing)
+	return train, test, nil
 }

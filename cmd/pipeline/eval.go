@@ -65,8 +65,9 @@ func printEvalJSON(w io.Writer, r models.EvalResult, collapse string) error {
 		Total     int     `json:"total"`
 		Accuracy  float64 `json:"accuracy"`
 		AvgLoss   float64 `json:"avg_loss"`
+		Missing   int     `json:"missing"`
 		Collapsed *string `json:"collapsed"`
-	}{r.Correct, r.Total, r.Accuracy(), round6(r.AvgLoss), nil}
+	}{r.Correct, r.Total, r.Accuracy(), round6(r.AvgLoss), r.Missing, nil}
 	if collapse != "" {
 		out.Collapsed = &collapse
 	}
@@ -76,6 +77,10 @@ func printEvalJSON(w io.Writer, r models.EvalResult, collapse string) error {
 func printEvalText(w io.Writer, r models.EvalResult, labels []string, collapse string) {
 	fmt.Fprintf(w, "accuracy %d/%d (%.2f%%)\n", r.Correct, r.Total, 100*r.Accuracy())
 	fmt.Fprintf(w, "avg_loss %.6f\n", r.AvgLoss)
+	if r.Missing > 0 {
+		fmt.Fprintf(w, "missing %d (no model input, such as no hand found; counted as wrong)\n",
+			r.Missing)
+	}
 	if collapse != "" {
 		fmt.Fprintf(w, "COLLAPSED: %s\n", collapse)
 	}
