@@ -1,0 +1,231 @@
+package landmarks
+
+import (
+	"fmt"
+	"image"
+	"math"
+
+	"pipeline/landmarks/tflite"
+	"pipeline/third_party/mediapipe"
+)
+
+// NumPoseLandmarks is the number of body landmarks, in MediaPipe's order
+// (0 nose, 11–12 shoulders, 23–24 hips, 31–32 foot index).
+const NumPoseLandmarks = 33
+
+// PoseModel selects the pose landmark model.
+type PoseModel int
+
+const (
+	PoseFull  PoseModel = iota // pose_landmark_full, MediaPipe's model complexity 1
+	PoseLite                   // pose_landmark_lite, complexity 0
+	PoseHeavy                  // pose_landmark_heavy, complexity 2 (needs -tags mediapipe_heavy)
+)
+
+// PoseOptions configures a PoseLandmarker. A zero confidence means
+// MediaPipe's default, 0.5.
+type PoseOptions struct {
+	MinDetectionConfidence float64 // minimum score of the pose detector
+	MinPresenceConfidence  float64 // minimum pose presence score of the landmark model
+	Model                  PoseModel
+}
+
+// PoseLandmark is one body keypoint: X and Y normalised to the image, Z
+// depth on about the scale of X with the hips' midpoint at 0 (world
+// landmarks: metres from the hips' midpoint), and the model's visibility
+// and presence probabilities.
+type PoseLandmark struct {
+	X, Y, Z              float64
+	Visibility, Presence float64
+}
+
+// Pose is one detected body.
+type Pose struct {
+	Landmarks      [NumPoseLandmarks]PoseLandmark
+	WorldLandmarks [NumPoseLandmarks]PoseLandmark
+	Presence       float64 // pose presence score of the landmark model
+	DetectionScore float64 // score of the pose detection that found the body
+	Region         Rect    // the rotated region the landmark model saw
+}
+
+// Settings of MediaPipe's pose_detection_cpu, pose_detection_to_roi and
+// pose_landmark_by_roi_cpu graphs (pose solution 0.5).
+const (
+	poseDetectorSize  = 224
+	poseLandmarkSize  = 256
+	poseNMSThreshold  = 0.3
+	poseHeatmapSize   = 64
+	poseRefineKernel  = 7 // RefineLandmarksFromHeatmapCalculator kernel_size
+	poseRefineMinimum = 0.5
+	poseRawLandmarks  = 39 // 33 landmarks and 6 auxiliary points
+)
+
+var poseAnchors = ssdAnchors(anchorOptions{
+	inputWidth: poseDetectorSize, inputHeight: poseDetectorSize,
+	strides: []int{8, 16, 32, 32, 32}, offsetX: 0.5, offsetY: 0.5, anchorsPerLayer: 2,
+})
+
+var poseDecode = decodeOptions{
+	numCoords: 12, numKeypoints: 4, keypointOffset: 4,
+	scaleX: poseDetectorSize, scaleY: poseDetectorSize,
+	scaleW: poseDetectorSize, scaleH: poseDetectorSize,
+	scoreClipThreshold: 100,
+}
+
+// PoseLandmarker finds one body per image with MediaPipe's pose detector
+// and pose landmark model. It is not safe for concurrent use.
+type PoseLandmarker struct {
+	opts     PoseOptions
+	detector *tflite.Interpreter
+	landmark *tflite.Interpreter
+}
+
+// NewPoseLandmarker loads the embedded models.
+func NewPoseLandmarker(opts PoseOptions) (*PoseLandmarker, error) {
+	if opts.MinDetectionConfidence == 0 {
+		opts.MinDetectionConfidence = 0.5
+	}
+	if opts.MinPresenceConfidence == 0 {
+		opts.MinPresenceConfidence = 0.5
+	}
+	names := map[PoseModel]string{PoseFull: mediapipe.PoseLandmarkFull,
+		PoseLite: mediapipe.PoseLandmarkLite, PoseHeavy: mediapipe.PoseLandmarkHeavy}
+	name, ok := names[opts.Model]
+	if !ok {
+		return nil, fmt.Errorf("landmarks: unknown pose model %d", opts.Model)
+	}
+	detector, err := loadModel(mediapipe.PoseDetection)
+	if err != nil {
+		return nil, err
+	}
+	landmark, err := loadModel(name)
+	if err != nil {
+		return nil, err
+	}
+	return &PoseLandmarker{opts: opts, detector: detector, landmark: landmark}, nil
+}
+
+// Close releases the models. It is safe to call more than once.
+func (p *PoseLandmarker) Close() error { return nil }
+
+// Detect returns the body in img with the highest detection score, or nil
+// when there is none.
+func (p *PoseLandmarker) Detect(img image.Image) (*Pose, error) {
+	if img.Bounds().Empty() {
+		return nil, ErrEmptyImage
+	}
+	rgb := newRGBImage(img)
+	det, ok := p.detectBody(rgb)
+	if !ok {
+		return nil, nil
+	}
+	region := bodyRegion(det, rgb.width, rgb.height)
+	pose, ok := p.landmarksIn(rgb, region)
+	if !ok {
+		return nil, nil
+	}
+	pose.DetectionScore = det.score
+	return pose, nil
+}
+
+// detectBody runs the pose detector and returns its best detection,
+// normalised to the image.
+func (p *PoseLandmarker) detectBody(img *rgbImage) (detection, bool) {
+	whole := pixelRect{xCenter: float64(img.width) / 2, yCenter: float64(img.height) / 2,
+		width: float64(img.width), height: float64(img.height)}
+	region, pad := fitRect(whole, poseDetectorSize, poseDetectorSize)
+	warpTensor(p.detector.Input(0).Data, poseDetectorSize, poseDetectorSize, img, region,
+		-1, 1, borderZero)
+	p.detector.Invoke()
+
+	opts := poseDecode
+	opts.minScore = p.opts.MinDetectionConfidence
+	dets := decodeDetections(p.detector.Output(0).Data, p.detector.Output(1).Data,
+		poseAnchors, opts)
+	dets = weightedNMS(dets, poseNMSThreshold)
+	if len(dets) == 0 {
+		return detection{}, false
+	}
+	return dets[0].removeLetterbox(pad), true
+}
+
+// bodyRegion returns the region around a body as AlignmentPointsRectsCalculator
+// and RectTransformationCalculator make it in pose_detection_to_roi: centred
+// on the hips' midpoint (keypoint 0), twice as wide as its distance to the
+// scale keypoint (1), rotated so that the vector between them points up,
+// then enlarged 1.25× and squared.
+func bodyRegion(d detection, width, height int) Rect {
+	w, h := float64(width), float64(height)
+	cx, cy := d.keypoints[0][0]*w, d.keypoints[0][1]*h
+	sx, sy := d.keypoints[1][0]*w, d.keypoints[1][1]*h
+	size := 2 * math.Hypot(sx-cx, sy-cy)
+	r := Rect{XCenter: cx / w, YCenter: cy / h, Width: size / w, Height: size / h,
+		Rotation: rotationFromKeypoints(cx, cy, sx, sy, 90)}
+	return rectTransform{scaleX: 1.25, scaleY: 1.25, squareLong: true}.apply(r, width, height)
+}
+
+// landmarksIn runs the landmark model on region; ok is false when the pose
+// presence score is below MinPresenceConfidence.
+func (p *PoseLandmarker) landmarksIn(img *rgbImage, region Rect) (*Pose, bool) {
+	crop, pad := fitRect(region.toPixels(img.width, img.height), poseLandmarkSize,
+		poseLandmarkSize)
+	warpTensor(p.landmark.Input(0).Data, poseLandmarkSize, poseLandmarkSize, img, crop,
+		0, 1, borderReplicate)
+	p.landmark.Invoke()
+
+	pose := &Pose{Region: region, Presence: float64(p.landmark.Output(1).Data[0])}
+	if pose.Presence < p.opts.MinPresenceConfidence {
+		return nil, false
+	}
+	raw := p.landmark.Output(0).Data
+	heatmap := p.landmark.Output(3).Data
+	world := p.landmark.Output(4).Data
+	for i := 0; i < NumPoseLandmarks; i++ {
+		v := raw[5*i : 5*i+5]
+		x := float64(v[0]) / poseLandmarkSize
+		y := float64(v[1]) / poseLandmarkSize
+		x, y = refineFromHeatmap(heatmap, i, x, y)
+		x, y = pad.remove(x, y)
+		x, y = region.project(x, y)
+		visibility := float64(sigmoid(v[3]))
+		presence := float64(sigmoid(v[4]))
+		z := float64(v[2]) / poseLandmarkSize * region.Width
+		pose.Landmarks[i] = PoseLandmark{x, y, z, visibility, presence}
+
+		wx, wy := region.rotate(float64(world[3*i]), float64(world[3*i+1]))
+		pose.WorldLandmarks[i] = PoseLandmark{wx, wy, float64(world[3*i+2]), visibility, presence}
+	}
+	return pose, true
+}
+
+// refineFromHeatmap moves landmark i, normalised to the crop, to the
+// confidence-weighted centre of the 7×7 heatmap cells around it, as
+// RefineLandmarksFromHeatmapCalculator does, when the largest sigmoid
+// confidence there reaches 0.5.
+//
+//	heatmap: [64, 64, 39]
+func refineFromHeatmap(heatmap []float32, i int, x, y float64) (float64, float64) {
+	col, row := int(x*poseHeatmapSize), int(y*poseHeatmapSize)
+	if col < 0 || col >= poseHeatmapSize || row < 0 || row >= poseHeatmapSize {
+		return x, y
+	}
+	half := (poseRefineKernel - 1) / 2
+	var sum, sumCol, sumRow, best float64
+	for r := max(0, row-half); r < min(poseHeatmapSize, row+half+1); r++ {
+		for c := max(0, col-half); c < min(poseHeatmapSize, col+half+1); c++ {
+			confidence := float64(sigmoid(heatmap[(r*poseHeatmapSize+c)*poseRawLandmarks+i]))
+			sum += confidence
+			sumCol += float64(c) * confidence
+			sumRow += float64(r) * confidence
+			best = max(best, confidence)
+		}
+	}
+	if best < poseRefineMinimum || sum == 0 {
+		return x, y
+	}
+	return sumCol / poseHeatmapSize / sum, sumRow / poseHeatmapSize / sum
+}
+
+func sigmoid(x float32) float32 {
+	return float32(1 / (1 + math.Exp(-float64(x))))
+}
