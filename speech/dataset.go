@@ -11,9 +11,16 @@ import (
 	"pipeline/models"
 )
 
+// TrainShifts are the time shifts, in samples, of the copies of each
+// training clip: the clip itself and the clip 125 ms earlier and later in
+// its window, so that the model does not learn where in the second a digit
+// starts.
+var TrainShifts = []int{0, -1000, 1000}
+
 // LoadFSDD reads every recording of the FSDD recordings folder (or of its
 // recordings/ subfolder), computes the model inputs, normalises them as
 // spec says and splits them officially: indices 0–4 test, the rest train.
+// Training clips appear once per entry of TrainShifts.
 func LoadFSDD(dir string, spec models.Spec) (train, test *models.Dataset, err error) {
 	if sub := filepath.Join(dir, "recordings"); isDir(sub) {
 		dir = sub
@@ -22,24 +29,29 @@ func LoadFSDD(dir string, spec models.Spec) (train, test *models.Dataset, err er
 	if err != nil {
 		return nil, nil, err
 	}
-	inputs, err := featurizeAll(list)
+	inputs, err := featurizeAll(list, TrainShifts)
 	if err != nil {
 		return nil, nil, err
 	}
 	var trainIdx, testIdx []int
 	for i, r := range list {
-		if r.Test() {
-			testIdx = append(testIdx, i)
-		} else {
-			trainIdx = append(trainIdx, i)
+		for s := range TrainShifts {
+			if r.Test() && s == 0 {
+				testIdx = append(testIdx, i*len(TrainShifts))
+			}
+			if !r.Test() {
+				trainIdx = append(trainIdx, i*len(TrainShifts)+s)
+			}
 		}
 	}
-	return gather(list, inputs, trainIdx, spec), gather(list, inputs, testIdx, spec), nil
+	return gather(list, inputs, trainIdx, len(TrainShifts), spec),
+		gather(list, inputs, testIdx, len(TrainShifts), spec), nil
 }
 
-// featurizeAll decodes and featurizes the recordings on every core.
-func featurizeAll(list []Recording) ([][]float32, error) {
-	inputs := make([][]float32, len(list))
+// featurizeAll decodes the recordings on every core and featurizes each
+// at every shift; input i·len(shifts)+s is recording i at shifts[s].
+func featurizeAll(list []Recording, shifts []int) ([][]float32, error) {
+	inputs := make([][]float32, len(list)*len(shifts))
 	errs := make([]error, len(list))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
@@ -54,7 +66,10 @@ func featurizeAll(list []Recording) ([][]float32, error) {
 					errs[i] = err
 					continue
 				}
-				inputs[i], _ = f.ClipInput(nil, clip)
+				samples, _ := monoAt8k(clip)
+				for s, shift := range shifts {
+					inputs[i*len(shifts)+s], _ = f.ShiftedInput(nil, samples, shift, nil)
+				}
 			}
 		}()
 	}
@@ -67,7 +82,10 @@ func featurizeAll(list []Recording) ([][]float32, error) {
 	return inputs, nil
 }
 
-func gather(list []Recording, inputs [][]float32, indices []int, spec models.Spec) *models.Dataset {
+// gather builds a data set from the inputs at indices; input i belongs to
+// recording i/copies.
+func gather(list []Recording, inputs [][]float32, indices []int, copies int,
+	spec models.Spec) *models.Dataset {
 	size := MelBands * Frames
 	x := models.NewTensor(len(indices), 1, MelBands, Frames)
 	y := make([]int, len(indices))
@@ -76,7 +94,7 @@ func gather(list []Recording, inputs [][]float32, indices []int, spec models.Spe
 		for j, v := range inputs[idx] {
 			dst[j] = (v - spec.InputMean) / spec.InputStd
 		}
-		y[i] = list[idx].Digit
+		y[i] = list[idx/copies].Digit
 	}
 	return &models.Dataset{X: x, Y: y}
 }

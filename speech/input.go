@@ -51,18 +51,26 @@ func (f *Featurizer) ClipInput(dst []float32, clip *audio.Clip) ([]float32, []st
 // one-second window: shorter input is padded with zeros on both sides,
 // longer input keeps its middle second.
 func (f *Featurizer) WindowInput(dst, samples []float32, notes []string) ([]float32, []string) {
-	clear(f.window)
-	switch n := len(samples); {
+	return f.ShiftedInput(dst, samples, 0, notes)
+}
+
+// ShiftedInput is WindowInput with the samples moved shift samples later
+// in the window (earlier when negative), cut at the window's edges. It
+// makes time-shifted copies of training clips.
+func (f *Featurizer) ShiftedInput(dst, samples []float32, shift int,
+	notes []string) ([]float32, []string) {
+	n := len(samples)
+	switch {
 	case n < WindowSamples:
-		copy(f.window[(WindowSamples-n)/2:], samples)
 		notes = append(notes, fmt.Sprintf("padded from %d to %d samples", n, WindowSamples))
 	case n > WindowSamples:
-		start := (n - WindowSamples) / 2
-		copy(f.window, samples[start:start+WindowSamples])
 		notes = append(notes, fmt.Sprintf("cropped the middle %d of %d samples",
 			WindowSamples, n))
-	default:
-		copy(f.window, samples)
+	}
+	clear(f.window)
+	start := (WindowSamples-n)/2 + shift // window index of samples[0]
+	for i := max(0, start); i < min(WindowSamples, start+n); i++ {
+		f.window[i] = samples[i-start]
 	}
 	f.logMel = f.plan.LogMel(f.logMel, f.window)
 	if dst == nil {
