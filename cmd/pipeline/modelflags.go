@@ -23,11 +23,11 @@ func addModelFlags(cmd *cobra.Command) *modelFlags {
 	f := &modelFlags{cmd: cmd}
 	flags := cmd.Flags()
 	flags.StringVar(&f.name, "model", "lenet5", "built-in architecture to start from "+
-		"(see `pipeline models`)")
+		"(list them with: pipeline models)")
 	flags.StringVar(&f.pool, "pool", "", "pooling after each convolution: avg, max or none "+
 		"(default: the model's)")
 	flags.StringVar(&f.act, "act", "", "activation: relu, tanh or sigmoid (default: the model's)")
-	flags.StringVar(&f.conv, "conv", "", "output channels of each 5×5 convolution, "+
+	flags.StringVar(&f.conv, "conv", "", "output channels of each convolution, "+
 		"comma-separated, e.g. 6,16 (default: the model's)")
 	flags.StringVar(&f.fc, "fc", "", "widths of the hidden fully connected layers, "+
 		"e.g. 120,84 (default: the model's)")
