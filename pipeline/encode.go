@@ -105,16 +105,6 @@ func appendFloats(dst []byte, values []float32) []byte {
 	return append(dst, ']')
 }
 
-func appendFloat(dst []byte, v float32) []byte {
-	switch {
-	case v == 0:
-		return append(dst, '0') // also for −0
-	case math.IsNaN(float64(v)) || math.IsInf(float64(v), 0):
-		return append(dst, "null"...)
-	}
-	return strconv.AppendFloat(dst, float64(v), 'g', 6, 32)
-}
-
 func appendOptionalFloat(dst []byte, v *float64) []byte {
 	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
 		return append(dst, "null"...)

@@ -136,29 +136,6 @@ func TestAppendJSONDecodes(t *testing.T) {
 	}
 }
 
-func TestAppendFloat(t *testing.T) {
-	cases := []struct {
-		name string
-		v    float32
-		want string
-	}{
-		{"zero", 0, "0"},
-		{"negative zero", float32(math.Copysign(0, -1)), "0"},
-		{"six digits", 0.123456789, "0.123457"},
-		{"small", 1.5e-7, "1.5e-07"},
-		{"one", 1, "1"},
-		{"NaN", float32(math.NaN()), "null"},
-		{"infinity", float32(math.Inf(-1)), "null"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := string(appendFloat(nil, tc.v)); got != tc.want {
-				t.Errorf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
 // BenchmarkAppendJSON encodes a record with two 28×28 maps by hand.
 func BenchmarkAppendJSON(b *testing.B) {
 	r := benchRecord()

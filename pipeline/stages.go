@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -240,6 +241,11 @@ func (e *Engine) encodeJob(job encodeJob) encodedBatch {
 	for i := range job.records {
 		r := &job.records[i]
 		b.lines = AppendJSON(b.lines, r)
+		if i == 0 {
+			// Size the buffer for the batch from the first line, so that
+			// appends do not copy it again and again.
+			b.lines = slices.Grow(b.lines, len(b.lines)*len(job.records)*9/8)
+		}
 		if r.Err != "" {
 			b.errors++
 		}
