@@ -92,7 +92,7 @@ func appendDecimal(dst []byte, mantissa, exp int) []byte {
 		if exp < 0 {
 			text[size+1], exp = '-', -exp
 		}
-		writePair(text[size+2:], exp) // |exp| ≤ 45 for float32
+		writePair(text[size+2:], exp) // normal float32 values have |exp| ≤ 38
 		size += 4
 	case exp < 0:
 		text[0], text[1] = '0', '.'
