@@ -66,7 +66,7 @@ func featurizeAll(list []Recording, shifts []int) ([][]float32, error) {
 					errs[i] = err
 					continue
 				}
-				samples, _ := monoAt8k(clip)
+				samples, _ := MonoAt8k(clip)
 				for s, shift := range shifts {
 					inputs[i*len(shifts)+s], _ = f.ShiftedInput(nil, samples, shift, nil)
 				}

@@ -43,7 +43,7 @@ func NewFeaturizer() *Featurizer {
 // into dst (allocated when nil) and returns it with notes on what was done:
 // channels averaged, resampled to 8 kHz, padded or cropped to one second.
 func (f *Featurizer) ClipInput(dst []float32, clip *audio.Clip) ([]float32, []string) {
-	samples, notes := monoAt8k(clip)
+	samples, notes := MonoAt8k(clip)
 	return f.WindowInput(dst, samples, notes)
 }
 
@@ -80,8 +80,9 @@ func (f *Featurizer) ShiftedInput(dst, samples []float32, shift int,
 	return dst, append(notes, f.logMel.Notes...)
 }
 
-// monoAt8k returns the clip's samples as mono at 8 kHz, with notes.
-func monoAt8k(clip *audio.Clip) ([]float32, []string) {
+// MonoAt8k returns the clip's samples as mono at 8 kHz, with notes on what
+// was changed.
+func MonoAt8k(clip *audio.Clip) ([]float32, []string) {
 	notes := append([]string(nil), clip.Notes...)
 	samples := clip.Mono()
 	if clip.Channels > 1 {
