@@ -149,11 +149,11 @@ func (p *PoseLandmarker) detectBody(img *rgbImage) (detection, bool) {
 	return dets[0].removeLetterbox(pad), true
 }
 
-// bodyRegion returns the region around a body as AlignmentPointsRectsCalculator
-// and RectTransformationCalculator make it in pose_detection_to_roi: centred
-// on the hips' midpoint (keypoint 0), twice as wide as its distance to the
-// scale keypoint (1), rotated so that the vector between them points up,
-// then enlarged 1.25× and squared.
+// bodyRegion returns the region around a body as pose_detection_to_roi
+// makes it (AlignmentPointsRectsCalculator, RectTransformationCalculator).
+// The region is centred on the hips' midpoint (keypoint 0) and is twice as
+// wide as its distance to the scale keypoint (1). It is rotated so that the
+// vector between them points up, then enlarged 1.25× and squared.
 func bodyRegion(d detection, width, height int) Rect {
 	w, h := float64(width), float64(height)
 	cx, cy := d.keypoints[0][0]*w, d.keypoints[0][1]*h

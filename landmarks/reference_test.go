@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -44,6 +45,7 @@ type agreement struct {
 	images, presenceAgree  int
 	pairs, handednessAgree int
 	distanceSum            float64
+	distances              []float64 // per paired hand, for the median
 	worst                  float64
 	worstFile              string
 }
@@ -68,6 +70,7 @@ func (a *agreement) add(file string, ref referenceImage, ours []Hand) {
 		}
 		a.pairs++
 		a.distanceSum += bestDist
+		a.distances = append(a.distances, bestDist)
 		if bestDist > a.worst {
 			a.worst, a.worstFile = bestDist, file
 		}
@@ -89,10 +92,19 @@ func (a *agreement) presence() float64   { return float64(a.presenceAgree) / flo
 func (a *agreement) handedness() float64 { return float64(a.handednessAgree) / float64(a.pairs) }
 func (a *agreement) distance() float64   { return a.distanceSum / float64(a.pairs) }
 
+func (a *agreement) median() float64 {
+	if len(a.distances) == 0 {
+		return 0
+	}
+	sorted := slices.Sorted(slices.Values(a.distances))
+	return sorted[len(sorted)/2]
+}
+
 func (a *agreement) String() string {
 	return fmt.Sprintf("%d images: presence agrees %.2f%%, handedness %.2f%% of %d hands, "+
-		"mean landmark distance %.4f (worst %.4f, %s)", a.images, 100*a.presence(),
-		100*a.handedness(), a.pairs, a.distance(), a.worst, a.worstFile)
+		"mean landmark distance %.4f, median %.4f (worst %.4f, %s)", a.images,
+		100*a.presence(), 100*a.handedness(), a.pairs, a.distance(), a.median(), a.worst,
+		a.worstFile)
 }
 
 func detectFile(h *HandLandmarker, path string) ([]Hand, error) {
@@ -126,6 +138,7 @@ func (a *agreement) merge(b *agreement) {
 	a.pairs += b.pairs
 	a.handednessAgree += b.handednessAgree
 	a.distanceSum += b.distanceSum
+	a.distances = append(a.distances, b.distances...)
 	if b.worst > a.worst {
 		a.worst, a.worstFile = b.worst, b.worstFile
 	}
