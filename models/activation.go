@@ -33,10 +33,20 @@ func (l *Activation) OutputShape(in []int) ([]int, error) { return slices.Clone(
 func (l *Activation) Forward(x *Tensor, train bool) *Tensor {
 	l.y = ensure(l.y, x.Shape...)
 	size := x.SampleLen()
-	forChunks(x.Batch(), func(_, _, lo, hi int) {
+	l.parallel(x.Batch(), size, func(_, _, lo, hi int) {
 		activate(l.kind, l.y.Data[lo*size:hi*size], x.Data[lo*size:hi*size])
 	})
 	return l.y
+}
+
+// parallel runs fn over the chunks of a batch of n items of size values.
+// ReLU is so cheap that small batches stay on one goroutine.
+func (l *Activation) parallel(n, size int, fn func(worker, chunk, lo, hi int)) {
+	if l.kind == "relu" {
+		forChunksOf(n, size, fn)
+		return
+	}
+	forChunks(n, fn)
 }
 
 func activate(kind string, y, x []float32) {
@@ -63,7 +73,7 @@ func (l *Activation) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	}
 	l.dx = ensure(l.dx, dy.Shape...)
 	size := dy.SampleLen()
-	forChunks(dy.Batch(), func(_, _, lo, hi int) {
+	l.parallel(dy.Batch(), size, func(_, _, lo, hi int) {
 		r := lo * size
 		activationGrad(l.kind, l.dx.Data[r:hi*size], dy.Data[r:hi*size], l.y.Data[r:hi*size])
 	})

@@ -199,13 +199,7 @@ func (l *Conv2d) paramGradsChunk(s *convScratch, chunk int, dyChunk []float32, l
 	}
 	kernels.Sgemm(false, true, l.out, fan, width, dyChunk, width, unfolded, width,
 		0, grad[:l.out*fan], fan)
-	for f := range l.out {
-		var sum float32
-		for _, v := range dyChunk[f*width : (f+1)*width] {
-			sum += v
-		}
-		grad[l.out*fan+f] = sum
-	}
+	kernels.RowSums(grad[l.out*fan:], dyChunk, l.out, width)
 }
 
 // directParamGrads writes the weight and bias gradients of images lo..hi of

@@ -26,7 +26,7 @@ func chunkCount(n int) int { return (n + chunkSize - 1) / chunkSize }
 
 // forChunks calls fn for every chunk of a batch of n items, spread over the
 // workers. worker is in [0, Threads()) and identifies per-worker scratch
-// space; chunk is in [0, chunkCount(n)).
+// space; chunk is in [0, chunkCount(n)). The calling goroutine is worker 0.
 func forChunks(n int, fn func(worker, chunk, lo, hi int)) {
 	chunks := chunkCount(n)
 	workers := min(Threads(), chunks)
@@ -40,17 +40,33 @@ func forChunks(n int, fn func(worker, chunk, lo, hi int)) {
 		}
 	}
 	var next atomic.Int64
-	if workers <= 1 {
-		run(0, &next)
-		return
-	}
 	var wg sync.WaitGroup
-	for w := range workers {
+	for w := 1; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			run(w, &next)
 		}()
 	}
+	run(0, &next)
 	wg.Wait()
+}
+
+// minParallelValues is the number of float32 values up to which an
+// element-wise pass runs on one goroutine. By estimate, waking another
+// goroutine for half of 64K values costs about as much as an AVX2 pass
+// over them.
+const minParallelValues = 1 << 16
+
+// forChunksOf is forChunks for an element-wise pass over a batch of n items
+// of size values each. Small passes run all chunks on the calling goroutine,
+// in the same chunks, so the results do not change.
+func forChunksOf(n, size int, fn func(worker, chunk, lo, hi int)) {
+	if n*size > minParallelValues {
+		forChunks(n, fn)
+		return
+	}
+	for c := range chunkCount(n) {
+		fn(0, c, c*chunkSize, min((c+1)*chunkSize, n))
+	}
 }

@@ -45,6 +45,17 @@ func (l *Pool2d) OutputShape(in []int) ([]int, error) {
 // its own kernel.
 func (l *Pool2d) isAvg2() bool { return !l.isMax && l.size == 2 }
 
+// parallel runs fn over the chunks of a batch of n items of size input
+// values. The AVX2 average pooling is so cheap that small batches stay on
+// one goroutine.
+func (l *Pool2d) parallel(n, size int, fn func(worker, chunk, lo, hi int)) {
+	if l.isAvg2() {
+		forChunksOf(n, size, fn)
+		return
+	}
+	forChunks(n, fn)
+}
+
 func (l *Pool2d) Forward(x *Tensor, train bool) *Tensor {
 	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	l.x = x
@@ -52,7 +63,7 @@ func (l *Pool2d) Forward(x *Tensor, train bool) *Tensor {
 	if l.isMax && len(l.argmax) != l.y.Len() {
 		l.argmax = make([]int32, l.y.Len())
 	}
-	forChunks(n, func(_, _, lo, hi int) {
+	l.parallel(n, c*h*w, func(_, _, lo, hi int) {
 		if l.isAvg2() {
 			oh, ow := h/2, w/2
 			kernels.AvgPool2(l.y.Data[lo*c*oh*ow:hi*c*oh*ow], x.Data[lo*c*h*w:hi*c*h*w],
@@ -108,7 +119,7 @@ func (l *Pool2d) Backward(dy *Tensor, mode BackwardMode) *Tensor {
 	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
 	oh, ow := h/l.size, w/l.size
 	l.dx = ensure(l.dx, x.Shape...)
-	forChunks(n, func(_, _, lo, hi int) {
+	l.parallel(n, c*h*w, func(_, _, lo, hi int) {
 		if l.isAvg2() {
 			kernels.AvgPool2Grad(l.dx.Data[lo*c*h*w:hi*c*h*w], dy.Data[lo*c*oh*ow:hi*c*oh*ow],
 				(hi-lo)*c, h, w)

@@ -318,3 +318,20 @@ func ConvSingleChannelGrad(dw, db, dy, x []float32, f, h, w, k int) {
 		db[j] += sum
 	}
 }
+
+// RowSums sets dst[r] to the sum of row r of src [rows, cols].
+func RowSums(dst, src []float32, rows, cols int) {
+	checkLen("RowSums dst", dst, rows)
+	checkLen("RowSums src", src, rows*cols)
+	if hasFastLayers && rows*cols > 0 {
+		rowSumsFast(dst, src, rows, cols)
+		return
+	}
+	for r := range rows {
+		var sum float32
+		for _, v := range src[r*cols:][:cols] {
+			sum += v
+		}
+		dst[r] = sum
+	}
+}

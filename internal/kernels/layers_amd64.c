@@ -48,8 +48,30 @@ TARGET_AVX2 static inline void zero_floats(float *dst, long n) {
 	}
 }
 
+// im2col_valid is layers_im2col without padding, where every row of the
+// output is one plain copy.
+TARGET_AVX2 static void im2col_valid(float *cols, long ld, const float *img, long c,
+		long h, long w, long k) {
+	long oh = h - k + 1, ow = w - k + 1;
+	for (long ch = 0; ch < c; ch++) {
+		for (long ky = 0; ky < k; ky++) {
+			for (long kx = 0; kx < k; kx++) {
+				float *row = cols + ((ch * k + ky) * k + kx) * ld;
+				const float *src = img + (ch * h + ky) * w + kx;
+				for (long oy = 0; oy < oh; oy++) {
+					copy_floats(row + oy * ow, src + oy * w, ow);
+				}
+			}
+		}
+	}
+}
+
 TARGET_AVX2 void layers_im2col(float *cols, long ld, const float *img, long c,
 		long h, long w, long k, long pad) {
+	if (pad == 0) {
+		im2col_valid(cols, ld, img, c, h, w, k);
+		return;
+	}
 	long oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
 	for (long ch = 0; ch < c; ch++) {
 		const float *plane = img + ch * h * w;
@@ -422,5 +444,21 @@ TARGET_AVX2 void layers_conv_single_grad(float *dw, float *db, const float *dy,
 			total += dout[i];
 		}
 		db[j] += total;
+	}
+}
+
+TARGET_AVX2 void layers_row_sums(float *dst, const float *src, long rows, long cols) {
+	for (long r = 0; r < rows; r++) {
+		const float *row = src + r * cols;
+		__m256 sum = _mm256_setzero_ps();
+		long i = 0;
+		for (; i + 8 <= cols; i += 8) {
+			sum = _mm256_add_ps(sum, _mm256_loadu_ps(row + i));
+		}
+		float total = hsum(sum);
+		for (; i < cols; i++) {
+			total += row[i];
+		}
+		dst[r] = total;
 	}
 }

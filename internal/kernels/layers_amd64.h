@@ -15,3 +15,4 @@ void layers_conv_single(float *y, const float *x, const float *weight, const flo
 	long f, long h, long w, long k);
 void layers_conv_single_grad(float *dw, float *db, const float *dy, const float *x, long f,
 	long h, long w, long k);
+void layers_row_sums(float *dst, const float *src, long rows, long cols);

@@ -60,3 +60,7 @@ func convSingleChannelGradFast(dw, db, dy, x []float32, f, h, w, k int) {
 	C.layers_conv_single_grad(ptr(dw), ptr(db), ptr(dy), ptr(x), C.long(f), C.long(h),
 		C.long(w), C.long(k))
 }
+
+func rowSumsFast(dst, src []float32, rows, cols int) {
+	C.layers_row_sums(ptr(dst), ptr(src), C.long(rows), C.long(cols))
+}

@@ -16,3 +16,5 @@ func avgPool2GradFast(dx, dy []float32, planes, h, w int)                   {}
 
 func convSingleChannelFast(y, x, weight, bias []float32, f, h, w, k int) {}
 func convSingleChannelGradFast(dw, db, dy, x []float32, f, h, w, k int)  {}
+
+func rowSumsFast(dst, src []float32, rows, cols int) {}
