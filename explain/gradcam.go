@@ -67,8 +67,9 @@ type bilinearResizer struct {
 	rows, cols           []axisSample
 }
 
-// axisSample is where one output row or column reads: indexes lo and
-// lo+step (step 0 at the last input pixel) with weights 1−t and t.
+// axisSample is the read position of one output row or column: input
+// indexes lo and lo+step (step 0 at the last input pixel), weighted 1−t
+// and t.
 type axisSample struct {
 	lo, step int
 	t        float32

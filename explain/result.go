@@ -35,7 +35,7 @@ func itemMap(maps []float32, i, size int) []float32 {
 }
 
 // Explain runs x [N, C, H, W] forward in evaluation mode and, when Config
-// asks for maps, backward once from the sum of each item's target logit.
+// requests maps, backward once from the sum of each item's target logit.
 // The returned Result is new and owned by the caller.
 func (e *Explainer) Explain(x *models.Tensor) (*Result, error) {
 	if err := e.checkInput(x); err != nil {

@@ -339,7 +339,7 @@ func TestEngineWriteError(t *testing.T) {
 	}
 }
 
-// TestEngineObserve checks that Observe sees every record once, with the
+// TestEngineObserve checks that Observe receives every record once, with the
 // model input for predictions and nil for errors.
 func TestEngineObserve(t *testing.T) {
 	var mu sync.Mutex

@@ -23,9 +23,10 @@ type idxSource struct {
 	done   bool
 }
 
-// OpenIDX returns a source for the IDX image file at path. It fails, with
-// an error matching ErrUnusableSource, only when the file cannot be opened; an invalid header becomes the source's
-// one error input, so that the stream goes on to other sources.
+// OpenIDX returns a source for the IDX image file at path. It fails only
+// when the file cannot be opened, with an error matching
+// ErrUnusableSource. An invalid header becomes the source's one error
+// input, so that the stream goes on to other sources.
 func OpenIDX(path string) (Source, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 )
 
 // imageSource yields digit images from a list of PNG and JPEG files. A
-// record's source is the folder (or the single file) and its index the
-// image's position in byte order of names; an error names the file.
+// record's source is the folder (or the single file), and its index is the
+// image's position in byte order of names. An error names the file.
 type imageSource struct {
 	name  string
 	paths []string
@@ -19,9 +19,10 @@ type imageSource struct {
 }
 
 // OpenImageFolder returns a source for the PNG and JPEG files in dir, in
-// byte order of their names. Its error matches ErrUnusableSource. Other files, hidden files and subfolders are
-// skipped; a .png or .jpg file that does not decode becomes an error
-// record and the next image goes on.
+// byte order of their names. Other files, hidden files and subfolders are
+// skipped. A .png or .jpg file that does not decode becomes an error
+// record, and the next image goes on. The error for a folder that cannot
+// be listed matches ErrUnusableSource.
 func OpenImageFolder(dir string) (Source, error) {
 	paths, err := mnist.ListImages(dir)
 	if err != nil {
@@ -52,7 +53,7 @@ func (s *imageSource) Next(ctx context.Context) (Input, bool) {
 func (s *imageSource) Close() error { return nil }
 
 // decodeDigitImage loads a digit image as a 28×28 MNIST digit and
-// normalises it as spec asks.
+// normalises it with spec's input mean and standard deviation.
 func decodeDigitImage(path string, spec *models.Spec, dst []float32) ([]string, error) {
 	want := []int{1, mnist.DigitSize, mnist.DigitSize}
 	if !slices.Equal(spec.Input, want) {

@@ -20,7 +20,7 @@ type Record struct {
 	Landmarks json.RawMessage
 	Saliency  *Map
 	GradCAM   *Map
-	Notes     []string // what was done to the input that a reader should know
+	Notes     []string // changes made to the input: resampled, padded, inverted
 	Err       string   // empty unless the unit failed
 }
 

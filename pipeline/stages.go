@@ -57,8 +57,8 @@ func (e *Engine) decodeOne(in sequenced[Input]) *unit {
 }
 
 // batch restores the stream order and groups units into batches of up to
-// Batch. It hands a partial batch over whenever inference is idle, so a
-// slow source still sees its records promptly.
+// Batch. It hands a partial batch over whenever inference is idle, so the
+// records of a slow source still come out promptly.
 func (e *Engine) batch(ctx context.Context, decoded <-chan *unit, window <-chan struct{},
 	batches chan<- []*unit) {
 	defer close(batches)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +26,7 @@ type runOptions struct {
 	sources      []string
 	weights      string
 	methods      string
-	target       int
+	target       string
 	gradCAMLayer string
 	saliency     string
 	out          string
@@ -50,6 +51,14 @@ func newRunCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 	}
 	model := addModelFlags(cmd)
+	addRunFlags(cmd, &opts)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runPipeline(cmd, model, opts)
+	}
+	return cmd
+}
+
+func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.sources, "src", nil, "input: IDX file, image or folder of images "+
 		"(repeatable; default: the embedded sample digits)")
@@ -57,7 +66,7 @@ func newRunCommand() *cobra.Command {
 		"(default: the model's built-in weights)")
 	f.StringVar(&opts.methods, "explain", "saliency,gradcam", "explanations to attach, "+
 		"comma-separated: saliency, gradcam, or none")
-	f.IntVar(&opts.target, "target", explain.PredictedClass, "class to explain "+
+	f.StringVar(&opts.target, "target", "", "class number to explain "+
 		"(default: each input's predicted class)")
 	f.StringVar(&opts.gradCAMLayer, "gradcam-layer", "", "layer for Grad-CAM (default: "+
 		"the last convolution's activation, e.g. act2; conv2 for its raw output)")
@@ -68,14 +77,10 @@ func newRunCommand() *cobra.Command {
 	f.StringVar(&opts.overlayDir, "overlay-dir", "", "also write a PNG per input to DIR: "+
 		"the input with its maps blended over it")
 	f.IntVar(&opts.batch, "batch", pipeline.DefaultBatch, "inputs per forward pass")
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		return runPipeline(cmd, model, opts)
-	}
-	return cmd
 }
 
 func runPipeline(cmd *cobra.Command, model *modelFlags, opts runOptions) error {
-	cfg, err := opts.engineConfig(cmd)
+	cfg, err := opts.engineConfig()
 	if err != nil {
 		return err
 	}
@@ -103,12 +108,12 @@ func runPipeline(cmd *cobra.Command, model *modelFlags, opts runOptions) error {
 
 // engineConfig turns the explanation flags into an engine configuration
 // without the model.
-func (opts runOptions) engineConfig(cmd *cobra.Command) (pipeline.Config, error) {
-	var cfg pipeline.Config
+func (opts runOptions) engineConfig() (pipeline.Config, error) {
+	cfg := pipeline.Config{Batch: opts.batch}
 	if opts.batch < 1 {
 		return cfg, usageErrorf("--batch %d: expected at least 1", opts.batch)
 	}
-	cfg.Batch = opts.batch
+
 	for _, method := range strings.Split(opts.methods, ",") {
 		switch strings.TrimSpace(method) {
 		case "saliency":
@@ -121,20 +126,33 @@ func (opts runOptions) engineConfig(cmd *cobra.Command) (pipeline.Config, error)
 				"gradcam or none)", opts.methods, method)
 		}
 	}
+
 	mode, err := explain.ParseSaliencyMode(opts.saliency)
 	if err != nil {
 		return cfg, usageErrorf("--saliency: %w", err)
 	}
 	cfg.Explain.SaliencyMode = mode
-	cfg.Explain.GradCAMLayer = opts.gradCAMLayer
-	cfg.Explain.Target = opts.target
-	if cmd.Flags().Changed("target") && opts.target < 0 {
-		return cfg, usageErrorf("--target %d: expected a class number from 0", opts.target)
+	if cfg.Explain.Target, err = parseTarget(opts.target); err != nil {
+		return cfg, err
 	}
+	cfg.Explain.GradCAMLayer = opts.gradCAMLayer
 	if opts.gradCAMLayer != "" && !cfg.Explain.GradCAM {
 		return cfg, usageErrorf("--gradcam-layer needs --explain gradcam")
 	}
 	return cfg, nil
+}
+
+// parseTarget parses --target: a class number, or "" for each input's
+// predicted class.
+func parseTarget(text string) (int, error) {
+	if text == "" {
+		return explain.PredictedClass, nil
+	}
+	target, err := strconv.Atoi(text)
+	if err != nil || target < 0 {
+		return 0, usageErrorf("--target %q: expected a class number from 0", text)
+	}
+	return target, nil
 }
 
 // openSources opens every --src path, or the embedded sample digits when
