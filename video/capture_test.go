@@ -1,0 +1,287 @@
+package video
+
+import (
+	"errors"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pipeline/internal/shareddata"
+)
+
+// clipFrames, clipFPS and clipLevel describe testdata/clip.avi, written by
+// testdata/generate.go: frame i is a uniform grey of level 20·i.
+const (
+	clipFrames = 10
+	clipFPS    = 25
+)
+
+func clipLevel(index int) int { return 20 * index }
+
+// checkGrey fails t unless every byte of f.RGB is within tol of level;
+// MJPEG is lossy.
+func checkGrey(t *testing.T, f Frame, level, tol int) {
+	t.Helper()
+	for i, v := range f.RGB {
+		if diff := int(v) - level; diff < -tol || diff > tol {
+			t.Fatalf("frame %d byte %d = %d, want %d ± %d", f.Index, i, v, level, tol)
+		}
+	}
+}
+
+func TestVideoClipFrames(t *testing.T) {
+	source, err := OpenVideo("testdata/clip.avi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+
+	for i := 0; i < clipFrames; i++ {
+		f, err := source.Next()
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if f.Index != i {
+			t.Errorf("frame %d: Index = %d", i, f.Index)
+		}
+		if f.Width != 64 || f.Height != 48 || len(f.RGB) != 64*48*3 {
+			t.Errorf("frame %d: %d×%d with %d bytes, want 64×48 with %d",
+				i, f.Width, f.Height, len(f.RGB), 64*48*3)
+		}
+		wantMs := float64(i) * 1000 / clipFPS
+		if f.TimestampMs == nil || math.Abs(*f.TimestampMs-wantMs) > 1e-6 {
+			t.Errorf("frame %d: TimestampMs = %v, want %v", i, f.TimestampMs, wantMs)
+		}
+		if f.Source != "testdata/clip.avi" || f.Path != f.Source {
+			t.Errorf("frame %d: Source %q, Path %q", i, f.Source, f.Path)
+		}
+		checkGrey(t, f, clipLevel(i), 3)
+	}
+	for range 2 {
+		if _, err := source.Next(); err != io.EOF {
+			t.Fatalf("after the last frame: %v, want io.EOF", err)
+		}
+	}
+}
+
+// The frame at index 5 of corrupt-frame.avi holds broken JPEG data.
+func TestVideoCorruptFrameGoesOn(t *testing.T) {
+	source, err := OpenVideo("testdata/corrupt-frame.avi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+
+	for i := 0; i < clipFrames; i++ {
+		f, err := source.Next()
+		if f.Index != i {
+			t.Errorf("frame %d: Index = %d", i, f.Index)
+		}
+		if i != 5 {
+			if err != nil {
+				t.Fatalf("frame %d: %v", i, err)
+			}
+			checkGrey(t, f, clipLevel(i), 3)
+			continue
+		}
+		if !errors.Is(err, ErrDecode) {
+			t.Fatalf("frame 5: error %v, want ErrDecode", err)
+		}
+		if msg := err.Error(); !strings.Contains(msg, "testdata/corrupt-frame.avi frame 5") {
+			t.Errorf("frame 5: error %q does not name the file and frame", msg)
+		}
+		t.Logf("frame 5: %v", err)
+	}
+	if _, err := source.Next(); err != io.EOF {
+		t.Fatalf("after the last frame: %v, want io.EOF", err)
+	}
+}
+
+func TestOpenVideoErrors(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.avi")
+	if err := os.WriteFile(text, []byte("not a video\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty.mp4")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name, path string
+		want       []string // substrings of the error
+	}{
+		{"missing file", filepath.Join(dir, "missing.avi"), []string{"missing.avi",
+			"no such file"}},
+		{"folder", dir, []string{"it is a folder"}},
+		{"unknown codec", "testdata/unknown-codec.avi", []string{"unknown-codec.avi",
+			`AVI file with video codec "ZZZZ"`}},
+		{"not a video", text, []string{"notes.avi", "not a video container"}},
+		{"empty file", empty, []string{"empty.mp4", "the file is empty"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			source, err := OpenVideo(tt.path)
+			if err == nil {
+				source.Close()
+				t.Fatal("OpenVideo succeeded")
+			}
+			if !errors.Is(err, ErrOpen) {
+				t.Errorf("error %v does not wrap ErrOpen", err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not contain %q", err, want)
+				}
+			}
+			t.Log(err)
+		})
+	}
+}
+
+// The webcam path is tested on a video file, since these machines have no
+// camera: only the clock differs.
+func TestWebcamCaptureOnVideoFile(t *testing.T) {
+	source, err := openVideoAsWebcam("testdata/clip.avi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+
+	previousMs := math.Inf(-1)
+	for i := 0; i < clipFrames; i++ {
+		f, err := source.Next()
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		checkGrey(t, f, clipLevel(i), 3)
+		if f.TimestampMs == nil {
+			t.Fatalf("frame %d: no timestamp", i)
+		}
+		if *f.TimestampMs <= previousMs {
+			t.Errorf("frame %d: timestamp %v ms is not after %v ms", i, *f.TimestampMs,
+				previousMs)
+		}
+		if *f.TimestampMs < 0 || *f.TimestampMs > 60_000 {
+			t.Errorf("frame %d: wall-clock timestamp %v ms is not within a minute",
+				i, *f.TimestampMs)
+		}
+		previousMs = *f.TimestampMs
+	}
+}
+
+func TestOpenWebcamWithoutCamera(t *testing.T) {
+	source, err := OpenWebcam(63)
+	if err == nil {
+		source.Close()
+		t.Skip("a camera 63 exists on this machine")
+	}
+	if !errors.Is(err, ErrOpen) || !strings.Contains(err.Error(), "webcam:63") {
+		t.Errorf("error %v, want ErrOpen naming webcam:63", err)
+	}
+}
+
+func TestParseWebcam(t *testing.T) {
+	tests := []struct {
+		src        string
+		wantDevice int
+		wantOK     bool
+		wantErr    bool
+	}{
+		{"webcam", 0, true, false},
+		{"webcam:0", 0, true, false},
+		{"webcam:2", 2, true, false},
+		{"webcam:", 0, true, true},
+		{"webcam:-1", 0, true, true},
+		{"webcam:x", 0, true, true},
+		{"webcams", 0, false, false},
+		{"clip.avi", 0, false, false},
+	}
+	for _, tt := range tests {
+		device, ok, err := ParseWebcam(tt.src)
+		if device != tt.wantDevice || ok != tt.wantOK || (err != nil) != tt.wantErr {
+			t.Errorf("ParseWebcam(%q) = %d, %v, %v; want %d, %v, error %v", tt.src,
+				device, ok, err, tt.wantDevice, tt.wantOK, tt.wantErr)
+		}
+	}
+}
+
+func TestOpenChoosesSource(t *testing.T) {
+	tests := []struct {
+		src       string
+		wantVideo bool
+	}{
+		{"testdata/clip.avi", true},
+		{"testdata/folder", false},
+		{"testdata/bgr.png", false},
+		{"testdata/halves.jpg", false},
+	}
+	for _, tt := range tests {
+		source, err := Open(tt.src)
+		if err != nil {
+			t.Fatalf("Open(%q): %v", tt.src, err)
+		}
+		_, isVideo := source.(*capture)
+		if isVideo != tt.wantVideo {
+			t.Errorf("Open(%q) is %T", tt.src, source)
+		}
+		source.Close()
+	}
+	if _, err := Open("webcam:x"); !errors.Is(err, ErrOpen) {
+		t.Errorf("Open(webcam:x): %v, want ErrOpen", err)
+	}
+	if _, err := Open("testdata/missing.avi"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Open(missing): %v, want os.ErrNotExist", err)
+	}
+}
+
+func TestCaptureCloseTwice(t *testing.T) {
+	source, err := OpenVideo("testdata/clip.avi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := source.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := source.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := source.Next(); err == nil || err == io.EOF {
+		t.Errorf("Next after Close: %v, want an error", err)
+	}
+}
+
+// people/video.avi is an H.264 MP4 (despite its name) of 205 frames at
+// 50 fps, 1280×720. FFmpeg gives no timestamp for its last two frames, so
+// they take index·1000/fps.
+func TestSharedVideoTimestamps(t *testing.T) {
+	source, err := OpenVideo(shareddata.Path(t, "people/video.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+
+	frames := 0
+	for ; ; frames++ {
+		f, err := source.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("frame %d: %v", frames, err)
+		}
+		if f.Width != 1280 || f.Height != 720 {
+			t.Fatalf("frame %d: %d×%d, want 1280×720", frames, f.Width, f.Height)
+		}
+		if wantMs := float64(frames) * 20; math.Abs(*f.TimestampMs-wantMs) > 1e-6 {
+			t.Errorf("frame %d: TimestampMs = %v, want %v", frames, *f.TimestampMs, wantMs)
+		}
+	}
+	if frames != 205 {
+		t.Errorf("read %d frames, want 205", frames)
+	}
+}

@@ -1,0 +1,22 @@
+// Package video reads frames from video files, webcams, still images and
+// folders of images through gocv (OpenCV 4.6) and hands them out as packed
+// 8-bit RGB.
+//
+// Every source yields Frames through the same Source interface and ends
+// with io.EOF. Frames are converted to RGB whatever the input holds: grey,
+// BGR, BGRA (alpha is dropped, not composited) and 16-bit images, which are
+// scaled to 8 bits. JPEG photos are turned upright from their EXIF
+// orientation tag, as OpenCV's decoder does by default.
+//
+// Timestamps strictly increase within a source (see Frame.TimestampMs for
+// the repair rule); still images have none.
+//
+// Leak check, with gocv's Mat profile built in:
+//
+//	go test -tags matprofile -run Leak ./video
+//
+// It reads 1,000 frames by default (skipped with -short), and 10,000 with
+// VIDEO_LEAK_FRAMES=10000. The window test runs only with a display:
+//
+//	xvfb-run -a go test -run Window ./video
+package video

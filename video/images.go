@@ -1,0 +1,166 @@
+package video
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	_ "image/jpeg" // registers the JPEG header reader for image.DecodeConfig
+	_ "image/png"  // registers the PNG header reader
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gocv.io/x/gocv"
+	_ "golang.org/x/image/bmp"  // registers the BMP header reader
+	_ "golang.org/x/image/tiff" // registers the TIFF header reader
+	_ "golang.org/x/image/webp" // registers the WebP header reader
+)
+
+// MaxImagePixels is the largest image, in pixels, that the image sources
+// decode. Each pixel takes 3 bytes in OpenCV's decoded Mat and 3 more in the
+// RGB frame, so one image at the limit needs 300 MB, and a pipeline decodes
+// several at once. Larger images (an 8000×8000 scan is 64 million pixels)
+// are rejected with ErrTooLarge before decoding.
+const MaxImagePixels = 50_000_000
+
+// imageSource yields one image file, or the image files of a folder.
+type imageSource struct {
+	name      string   // the file or folder that was opened
+	paths     []string // the image files, in byte order of names
+	next      int
+	converter *rgbConverter
+	rgb       []uint8
+	closed    bool
+}
+
+// OpenImages opens one image file, or a folder whose image files
+// (IsImageFile) are read in byte order of their names. Subfolders, hidden
+// files and files with other extensions in the folder are skipped. Frames
+// have no timestamp; Source is path and Index the image's position.
+func OpenImages(path string) (Source, error) {
+	info, err := statSource(path)
+	if err != nil {
+		return nil, err
+	}
+	paths := []string{path}
+	if info.IsDir() {
+		paths, err = listImages(path)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &imageSource{name: path, paths: paths, converter: newRGBConverter()}, nil
+}
+
+// listImages returns the image files in dir in byte order of names.
+func listImages(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir) // sorted by name, byte by byte
+	if err != nil {
+		return nil, fmt.Errorf("video: open %s: %w: %w", dir, ErrOpen, err)
+	}
+	var paths []string
+	for _, entry := range entries {
+		name := entry.Name()
+		if entry.IsDir() || strings.HasPrefix(name, ".") || !IsImageFile(name) {
+			continue
+		}
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("video: open %s: %w: the folder has no image files "+
+			"(.bmp, .dib, .jpg, .jpeg, .jpe, .png, .tif, .tiff, .webp)", dir, ErrOpen)
+	}
+	return paths, nil
+}
+
+// Next decodes and returns the next image. The frame's RGB buffer is
+// reused by the next call. An image that does not decode returns an error
+// naming its file, and the following call goes on with the next image.
+func (s *imageSource) Next() (Frame, error) {
+	if s.closed {
+		return Frame{}, fmt.Errorf("video: read %s: source is closed", s.name)
+	}
+	if s.next >= len(s.paths) {
+		return Frame{}, io.EOF
+	}
+	path := s.paths[s.next]
+	frame := Frame{Source: s.name, Path: path, Index: s.next}
+	s.next++
+
+	width, height, notes, err := s.decode(path)
+	if err != nil {
+		return frame, fmt.Errorf("video: decode %s: %w", path, err)
+	}
+	frame.RGB, frame.Width, frame.Height, frame.Notes = s.rgb, width, height, notes
+	return frame, nil
+}
+
+// decode reads the image at path into s.rgb and returns its size and
+// notes on what was done to it.
+func (s *imageSource) decode(path string) (width, height int, notes []string, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if err := checkImageData(data); err != nil {
+		return 0, 0, nil, err
+	}
+	if orientation := jpegOrientation(data); orientation > 1 && orientation <= 8 {
+		notes = append(notes, fmt.Sprintf("turned upright from EXIF orientation %d",
+			orientation))
+	}
+
+	// Any colour and any depth keep grey and 16-bit images as they are,
+	// and unlike IMReadUnchanged they let OpenCV 4.6 apply the EXIF
+	// orientation (checked by a test). Alpha channels are dropped.
+	mat, err := gocv.IMDecode(data, gocv.IMReadAnyColor|gocv.IMReadAnyDepth)
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("%w: %w", ErrDecode, err)
+	}
+	defer mat.Close()
+	if mat.Empty() {
+		return 0, 0, nil, fmt.Errorf("%w: OpenCV cannot decode it as an image", ErrDecode)
+	}
+	if err := checkPixels(mat.Cols(), mat.Rows()); err != nil {
+		return 0, 0, nil, err
+	}
+
+	s.rgb, err = s.converter.convert(mat, s.rgb)
+	return mat.Cols(), mat.Rows(), notes, err
+}
+
+// checkImageData rejects, before decoding, an image whose header declares
+// more than MaxImagePixels pixels, and a JPEG without its end. OpenCV 4.6
+// returns a JPEG photo cut at 60% at full size, rows past the cut made up,
+// without an error. Headers that Go cannot read are left to OpenCV.
+func checkImageData(data []byte) error {
+	if config, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+		if err := checkPixels(config.Width, config.Height); err != nil {
+			return err
+		}
+	}
+	if isJPEG(data) && !jpegComplete(data) {
+		return fmt.Errorf("%w: truncated JPEG: no end-of-image marker after "+
+			"the image data", ErrDecode)
+	}
+	return nil
+}
+
+func checkPixels(width, height int) error {
+	if pixels := int64(width) * int64(height); pixels > MaxImagePixels {
+		return fmt.Errorf("%w: %d×%d is %.1f million pixels, more than the %d "+
+			"million this package decodes (MaxImagePixels); downscale it first",
+			ErrTooLarge, width, height, float64(pixels)/1e6, MaxImagePixels/1_000_000)
+	}
+	return nil
+}
+
+// Close releases the source. It may be called more than once.
+func (s *imageSource) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	return s.converter.Close()
+}
