@@ -26,30 +26,37 @@ func chunkCount(n int) int { return (n + chunkSize - 1) / chunkSize }
 
 // forChunks calls fn for every chunk of a batch of n items, spread over the
 // workers. worker is in [0, Threads()) and identifies per-worker scratch
-// space; chunk is in [0, chunkCount(n)). The calling goroutine is worker 0.
+// space; chunk is in [0, chunkCount(n)).
 func forChunks(n int, fn func(worker, chunk, lo, hi int)) {
-	chunks := chunkCount(n)
-	workers := min(Threads(), chunks)
-	run := func(worker int, next *atomic.Int64) {
+	forTasks(chunkCount(n), func(worker, chunk int) {
+		fn(worker, chunk, chunk*chunkSize, min((chunk+1)*chunkSize, n))
+	})
+}
+
+// forTasks calls fn for tasks 0 .. tasks−1, spread over the workers. The
+// calling goroutine is worker 0, and it waits for the tasks, not for the
+// other goroutines: on a busy machine a helper that starts late finds no
+// task left and exits without calling fn.
+func forTasks(tasks int, fn func(worker, task int)) {
+	workers := min(Threads(), tasks)
+	var next atomic.Int64
+	var done sync.WaitGroup
+	done.Add(tasks)
+	run := func(worker int) {
 		for {
-			c := int(next.Add(1) - 1)
-			if c >= chunks {
+			task := int(next.Add(1) - 1)
+			if task >= tasks {
 				return
 			}
-			fn(worker, c, c*chunkSize, min((c+1)*chunkSize, n))
+			fn(worker, task)
+			done.Done()
 		}
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
 	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			run(w, &next)
-		}()
+		go run(w)
 	}
-	run(0, &next)
-	wg.Wait()
+	run(0)
+	done.Wait()
 }
 
 // minParallelValues is the number of float32 values up to which an
