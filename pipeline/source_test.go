@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"pipeline/internal/shareddata"
 )
 
 // writeFile writes data to name in dir and returns the path.
@@ -222,4 +224,33 @@ func TestSourceShapeMismatch(t *testing.T) {
 		*head.Error != want {
 		t.Errorf("errors %d, first %v; want 10 errors, first %q", stats.Errors, head.Error, want)
 	}
+}
+
+// TestMNISTTestSet streams the 10,000 MNIST test digits from the shared
+// data and checks that each gives one prediction, in order.
+func TestMNISTTestSet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 10,000 digits")
+	}
+	source, err := OpenSource(shareddata.Path(t, "mnist/t10k-images-idx3-ubyte.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := &lineCounter{}
+	stats, err := newEngine(t, testConfig(t)).Run(context.Background(), []Source{source},
+		counter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Records != 10_000 || stats.Errors != 0 || counter.lines != 10_000 {
+		t.Errorf("stats %+v, %d lines; want 10,000 predictions", stats, counter.lines)
+	}
+}
+
+// lineCounter counts the newlines written to it.
+type lineCounter struct{ lines int }
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.lines += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
 }

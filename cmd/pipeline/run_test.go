@@ -62,6 +62,24 @@ func TestRunSampleDigits(t *testing.T) {
 	}
 }
 
+// TestRunDefault runs the command with no flags: the embedded digits
+// through the embedded LeNet-5.
+func TestRunDefault(t *testing.T) {
+	code, stdout, stderr := run(t, "run")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := parseRunLines(t, stdout)
+	if len(lines) != 10 {
+		t.Fatalf("%d lines, want 10", len(lines))
+	}
+	for i, line := range lines {
+		if line.Prediction == nil || len(line.Explain) != 2 {
+			t.Errorf("line %d: prediction %v, %d maps", i, line.Prediction, len(line.Explain))
+		}
+	}
+}
+
 func TestRunExplainFlags(t *testing.T) {
 	code, stdout, stderr := run(t, "run", "--weights", testWeights, "--explain", "gradcam",
 		"--gradcam-layer", "conv2", "--target", "3", "--batch", "3")
@@ -90,6 +108,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"dense layer", []string{"--gradcam-layer", "fc1"}, "layer output is not spatial"},
 		{"unknown layer", []string{"--gradcam-layer", "conv7"}, `no layer "conv7"`},
 		{"target too large", []string{"--target", "10"}, "target class 10 outside"},
+		{"target not a number", []string{"--target", "seven"}, `--target "seven"`},
 		{"zero batch", []string{"--batch", "0"}, "--batch 0"},
 	}
 	for _, tc := range cases {
