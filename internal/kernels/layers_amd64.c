@@ -375,65 +375,101 @@ TARGET_AVX2 static inline float hsum(__m256 v) {
 	return _mm_cvtss_f32(s);
 }
 
-// grad_taps adds to dw[0 .. taps) the correlation of the output gradient
-// plane dout [OH, OW] with the image x shifted right by 0 .. taps−1
-// columns; x starts at the kernel row and column of dw[0]. taps is a
-// constant in every call, so the accumulators stay in registers.
-TARGET_AVX2 INLINE void grad_taps(float *dw, const float *dout, const float *x, long xw,
-		long oh, long ow, const int taps) {
-	__m256 acc[8];
-	for (int t = 0; t < taps; t++) {
-		acc[t] = _mm256_setzero_ps();
+// grad_taps adds to dw[0 .. taps) of nf filters the correlation of their
+// output gradient planes dout [OH, OW] with the image x shifted right by
+// 0 .. taps−1 columns. x starts at the kernel row and column of dw[0], and
+// the filters are dw_stride and dout_stride apart. taps and nf are constants
+// in every call, so the accumulators stay in registers, and two filters
+// share each load of the image.
+TARGET_AVX2 INLINE void grad_taps(float *dw, long dw_stride, const float *dout,
+		long dout_stride, const float *x, long xw, long oh, long ow, const int taps,
+		const int nf) {
+	__m256 acc[2][8];
+	for (int f = 0; f < nf; f++) {
+		for (int t = 0; t < taps; t++) {
+			acc[f][t] = _mm256_setzero_ps();
+		}
 	}
 	long full = ow / 8 * 8;
 	__m256i mask = tail_mask(ow - full);
 	for (long oy = 0; oy < oh; oy++) {
 		const float *g = dout + oy * ow, *row = x + oy * xw;
 		for (long ox = 0; ox < full; ox += 8) {
-			__m256 gv = _mm256_loadu_ps(g + ox);
+			__m256 g0 = _mm256_loadu_ps(g + ox);
+			__m256 g1 = nf > 1 ? _mm256_loadu_ps(g + dout_stride + ox) : g0;
 			for (int t = 0; t < taps; t++) {
-				acc[t] = _mm256_fmadd_ps(gv, _mm256_loadu_ps(row + ox + t), acc[t]);
+				__m256 xv = _mm256_loadu_ps(row + ox + t);
+				// Keep xv in a register: GCC would fold the load into both
+				// multiply-adds and load it twice.
+				__asm__("" : "+x"(xv));
+				acc[0][t] = _mm256_fmadd_ps(g0, xv, acc[0][t]);
+				if (nf > 1) {
+					acc[1][t] = _mm256_fmadd_ps(g1, xv, acc[1][t]);
+				}
 			}
 		}
 		if (full < ow) {
-			__m256 gv = _mm256_maskload_ps(g + full, mask);
-			for (int t = 0; t < taps; t++) {
-				__m256 xv = _mm256_maskload_ps(row + full + t, mask);
-				acc[t] = _mm256_fmadd_ps(gv, xv, acc[t]);
+			for (int f = 0; f < nf; f++) {
+				__m256 gv = _mm256_maskload_ps(g + f * dout_stride + full, mask);
+				for (int t = 0; t < taps; t++) {
+					__m256 xv = _mm256_maskload_ps(row + full + t, mask);
+					acc[f][t] = _mm256_fmadd_ps(gv, xv, acc[f][t]);
+				}
 			}
 		}
 	}
-	for (int t = 0; t < taps; t++) {
-		dw[t] += hsum(acc[t]);
+	for (int f = 0; f < nf; f++) {
+		for (int t = 0; t < taps; t++) {
+			dw[f * dw_stride + t] += hsum(acc[f][t]);
+		}
 	}
 }
 
-// grad_row adds the gradients of one kernel row of one filter, eight taps
-// at a time.
-TARGET_AVX2 static void grad_row(float *dw, const float *dout, const float *x, long xw,
-		long oh, long ow, long k) {
-	for (long kx = 0; kx < k; kx += 8) {
-		switch (k - kx) {
-		case 1: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 1); break;
-		case 2: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 2); break;
-		case 3: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 3); break;
-		case 4: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 4); break;
-		case 5: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 5); break;
-		case 6: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 6); break;
-		case 7: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 7); break;
-		default: grad_taps(dw + kx, dout, x + kx, xw, oh, ow, 8); break;
+// grad_row adds the gradients of one kernel row of nf filters, eight taps
+// at a time, or five for two filters, which then take ten registers.
+TARGET_AVX2 static void grad_row(float *dw, long dw_stride, const float *dout,
+		long dout_stride, const float *x, long xw, long oh, long ow, long k, int nf) {
+#define TAPS(T, F) \
+	grad_taps(dw + kx, dw_stride, dout, dout_stride, x + kx, xw, oh, ow, T, F)
+	long step = nf > 1 ? 5 : 8;
+	for (long kx = 0; kx < k; kx += step) {
+		long taps = min_long(step, k - kx);
+		if (nf > 1) {
+			switch (taps) {
+			case 1: TAPS(1, 2); break;
+			case 2: TAPS(2, 2); break;
+			case 3: TAPS(3, 2); break;
+			case 4: TAPS(4, 2); break;
+			default: TAPS(5, 2); break;
+			}
+			continue;
+		}
+		switch (taps) {
+		case 1: TAPS(1, 1); break;
+		case 2: TAPS(2, 1); break;
+		case 3: TAPS(3, 1); break;
+		case 4: TAPS(4, 1); break;
+		case 5: TAPS(5, 1); break;
+		case 6: TAPS(6, 1); break;
+		case 7: TAPS(7, 1); break;
+		default: TAPS(8, 1); break;
 		}
 	}
+#undef TAPS
 }
 
 TARGET_AVX2 void layers_conv_single_grad(float *dw, float *db, const float *dy,
 		const float *x, long f, long h, long w, long k) {
 	long oh = h - k + 1, ow = w - k + 1;
+	for (long j = 0; j < f; j += 2) {
+		int nf = (int)min_long(2, f - j);
+		for (long ky = 0; ky < k; ky++) {
+			grad_row(dw + (j * k + ky) * k, k * k, dy + j * oh * ow, oh * ow, x + ky * w, w,
+				oh, ow, k, nf);
+		}
+	}
 	for (long j = 0; j < f; j++) {
 		const float *dout = dy + j * oh * ow;
-		for (long ky = 0; ky < k; ky++) {
-			grad_row(dw + (j * k + ky) * k, dout, x + ky * w, w, oh, ow, k);
-		}
 		__m256 sum = _mm256_setzero_ps();
 		long i = 0;
 		for (; i + 8 <= oh * ow; i += 8) {
