@@ -27,4 +27,8 @@
 // then cam is upsampled bilinearly to the input's H×W with half-pixel
 // centres (PyTorch's F.interpolate with align_corners=False) and min–max
 // scaled to [0, 1] per item; a constant map becomes zeros.
+//
+// Models with 1-D inputs [C, L], such as keypoint sequences, get maps of
+// length L in the same way: saliency reduced over channels, and Grad-CAM
+// from a 1-D layer [K, l] upsampled linearly (mode="linear").
 package explain

@@ -102,12 +102,13 @@ func New(net *models.Net, cfg Config) (*Explainer, error) {
 }
 
 // DefaultGradCAMLayer returns the last convolution's activated output: the
-// activation layer right after the last Conv2d, or the Conv2d itself when
-// no activation follows it.
+// activation layer right after the last Conv2d or Conv1d, or the
+// convolution itself when no activation follows it.
 func DefaultGradCAMLayer(net *models.Net) (string, error) {
 	last := -1
 	for i, l := range net.Layers {
-		if _, ok := l.(*models.Conv2d); ok {
+		switch l.(type) {
+		case *models.Conv2d, *models.Conv1d:
 			last = i
 		}
 	}
@@ -129,11 +130,20 @@ func spatialLayerIndex(net *models.Net, name string) (int, error) {
 		return -1, fmt.Errorf("explain: model %s has no layer %q (layers: %v)",
 			net.Spec.Name, name, net.LayerNames())
 	}
-	if shape := net.Shapes()[index]; len(shape) != 3 {
+	shape, input := net.Shapes()[index], net.Spec.Input
+	if len(shape) != len(input) {
 		return -1, fmt.Errorf("explain: Grad-CAM layer %q of model %s has output shape %v: "+
-			"%w, expected [channels height width]", name, net.Spec.Name, shape, ErrNotSpatial)
+			"%w, expected %s", name, net.Spec.Name, shape, ErrNotSpatial,
+			spatialForm(len(input)))
 	}
 	return index, nil
+}
+
+func spatialForm(rank int) string {
+	if rank == 2 {
+		return "[channels length]"
+	}
+	return "[channels height width]"
 }
 
 // GradCAMLayer returns the layer Grad-CAM uses, or "" without Grad-CAM.

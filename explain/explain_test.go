@@ -197,6 +197,7 @@ func TestDefaultGradCAMLayer(t *testing.T) {
 		{"three convolutions", func(s *models.Spec) {
 			s.Conv, s.Padding, s.Pool = []int{4, 4, 4}, 2, "none"
 		}, "act3"},
+		{"1-D", func(s *models.Spec) { *s = conv1dSpec() }, "act2"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -292,6 +293,58 @@ func TestSaliencyChannels(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
+		})
+	}
+}
+
+// conv1dSpec is the 1-D network of tools/oracle/explain_golden.py.
+func conv1dSpec() models.Spec {
+	return models.Spec{Name: "conv1d", Input: []int{3, 21}, Classes: 4, Conv: []int{5, 6},
+		Kernel: 3, Pool: "none", Act: "relu", FC: []int{8}, InputStd: 1}
+}
+
+// TestGolden1D compares with PyTorch 1.13 maps of a 1-D CNN, whose
+// Grad-CAM is upsampled from length 17 to 21 by linear interpolation.
+func TestGolden1D(t *testing.T) {
+	tensors, _, _, err := models.ReadWeights("testdata/conv1d.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := models.Build(conv1dSpec(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := net.SetWeights(tensors, "testdata/conv1d.safetensors"); err != nil {
+		t.Fatal(err)
+	}
+	golden, _, err := checkpoint.ReadFile("testdata/golden1d.safetensors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	input := models.FromData(golden["x"].Data, golden["x"].Shape...)
+	cases := []struct {
+		name   string
+		target int
+		layer  string
+		mode   SaliencyMode
+	}{
+		{"predicted", PredictedClass, "", SaliencyAbs},
+		{"fixed", 2, "conv1", SaliencySigned},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Saliency: true, GradCAM: true, SaliencyMode: tc.mode,
+				GradCAMLayer: tc.layer, Target: tc.target}
+			r, err := newExplainer(t, net, cfg).Explain(input)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(r.MapShape, []int{21}) {
+				t.Errorf("map shape %v, want [21]", r.MapShape)
+			}
+			checkClose(t, "logits", r.Logits, golden["logits"].Data, goldenTol)
+			checkClose(t, "saliency", r.Saliency, golden[tc.name+".saliency"].Data, goldenTol)
+			checkClose(t, "gradcam", r.GradCAM, golden[tc.name+".gradcam"].Data, goldenTol)
 		})
 	}
 }

@@ -3,10 +3,12 @@ package explain
 import "pipeline/models"
 
 // gradCAM writes each item's Grad-CAM map [H, W] into dst [N, H, W] from
-// the layer's activation and its gradient, both [N, F, h, w].
+// the layer's activation and its gradient, both [N, F, h, w]. A 1-D layer
+// [N, F, l] is taken as h = 1, and its map is upsampled linearly to 1×L,
+// as F.interpolate(mode="linear", align_corners=False) does.
 func (e *Explainer) gradCAM(dst []float32, activation, grad *models.Tensor, height, width int) {
 	n, channels := activation.Shape[0], activation.Shape[1]
-	h, w := activation.Shape[2], activation.Shape[3]
+	h, w := planeSize(activation.Shape)
 	if e.resize == nil || !e.resize.fits(h, w, height, width) {
 		e.resize = newBilinearResizer(h, w, height, width)
 	}

@@ -3,29 +3,36 @@ package explain
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"pipeline/models"
 )
 
 // Result holds the predictions and explanations of one batch. Maps are
-// stored flat, item after item, each H×W in row-major order.
+// stored flat, item after item, each of MapShape in row-major order.
 type Result struct {
-	N, Classes    int
+	N, Classes int
+	// MapShape is the shape of one map: the input's spatial shape, [H, W]
+	// for images and [L] for 1-D inputs such as keypoint sequences.
+	MapShape []int
+	// Height and Width are the map's size: H×W, or 1×L for 1-D inputs.
 	Height, Width int
 	Logits        []float32 // [N, K]
 	Targets       []int     // [N] the class each item's maps explain
-	Saliency      []float32 // [N, H, W], nil unless requested
-	GradCAM       []float32 // [N, H, W] in [0, 1], nil unless requested
+	Saliency      []float32 // [N, H, W] or [N, L], nil unless requested
+	GradCAM       []float32 // [N, H, W] or [N, L] in [0, 1], nil unless requested
 }
 
 // ItemLogits returns the logits of item i, sharing memory with r.
 func (r *Result) ItemLogits(i int) []float32 { return r.Logits[i*r.Classes:][:r.Classes] }
 
 // ItemSaliency returns the saliency map of item i, or nil.
-func (r *Result) ItemSaliency(i int) []float32 { return itemMap(r.Saliency, i, r.Height*r.Width) }
+func (r *Result) ItemSaliency(i int) []float32 { return itemMap(r.Saliency, i, r.mapSize()) }
 
 // ItemGradCAM returns the Grad-CAM map of item i, or nil.
-func (r *Result) ItemGradCAM(i int) []float32 { return itemMap(r.GradCAM, i, r.Height*r.Width) }
+func (r *Result) ItemGradCAM(i int) []float32 { return itemMap(r.GradCAM, i, r.mapSize()) }
+
+func (r *Result) mapSize() int { return r.Height * r.Width }
 
 func itemMap(maps []float32, i, size int) []float32 {
 	if maps == nil {
@@ -34,15 +41,18 @@ func itemMap(maps []float32, i, size int) []float32 {
 	return maps[i*size:][:size]
 }
 
-// Explain runs x [N, C, H, W] forward in evaluation mode and, when Config
-// requests maps, backward once from the sum of each item's target logit.
+// Explain runs x [N, C, H, W], or [N, C, L] for a 1-D model, forward in
+// evaluation mode and, when Config requests maps, backward once from the
+// sum of each item's target logit.
 // The returned Result is new and owned by the caller.
 func (e *Explainer) Explain(x *models.Tensor) (*Result, error) {
 	if err := e.checkInput(x); err != nil {
 		return nil, err
 	}
-	n, h, w := x.Shape[0], x.Shape[2], x.Shape[3]
-	r := &Result{N: n, Classes: e.net.Spec.Classes, Height: h, Width: w}
+	n := x.Shape[0]
+	h, w := planeSize(x.Shape)
+	r := &Result{N: n, Classes: e.net.Spec.Classes, MapShape: slices.Clone(x.Shape[2:]),
+		Height: h, Width: w}
 
 	logits, activation := e.forward(x)
 	r.Logits = slices.Clone(logits.Data)
@@ -65,11 +75,21 @@ func (e *Explainer) Explain(x *models.Tensor) (*Result, error) {
 
 func (e *Explainer) checkInput(x *models.Tensor) error {
 	want := e.net.Spec.Input
-	if len(x.Shape) != 4 || x.Shape[0] < 1 || !slices.Equal(x.Shape[1:], want) {
-		return fmt.Errorf("explain: input shape %v, model %s expects [N %d %d %d]",
-			x.Shape, e.net.Spec.Name, want[0], want[1], want[2])
+	if len(x.Shape) < 1 || x.Shape[0] < 1 || !slices.Equal(x.Shape[1:], want) {
+		return fmt.Errorf("explain: input shape %v, model %s expects [N %s]",
+			x.Shape, e.net.Spec.Name, strings.Trim(fmt.Sprint(want), "[]"))
 	}
 	return nil
+}
+
+// planeSize returns the spatial size of a tensor [N, C, H, W] as h×w, and
+// of a tensor [N, C, L] as 1×L, so that 1-D maps are computed as images
+// of one row.
+func planeSize(shape []int) (h, w int) {
+	if len(shape) == 3 {
+		return 1, shape[2]
+	}
+	return shape[2], shape[3]
 }
 
 // forward returns the logits [N, K] and the Grad-CAM layer's output

@@ -6,12 +6,12 @@ import (
 	"pipeline/models"
 )
 
-// saliency reduces the input gradient grad [N, C, H, W] over its channels
-// into dst [N, H, W]: the largest magnitude, or with SaliencySigned the
+// saliency reduces the input gradient grad [N, C, H, W] or [N, C, L] over
+// its channels into dst [N, H, W] or [N, L]: the largest magnitude, or with SaliencySigned the
 // signed value of the first channel that has the largest magnitude.
 func saliency(dst []float32, grad *models.Tensor, mode SaliencyMode) {
 	n, c := grad.Shape[0], grad.Shape[1]
-	plane := grad.Shape[2] * grad.Shape[3]
+	plane := grad.SampleLen() / c
 	for i := range n {
 		out := dst[i*plane:][:plane]
 		item := grad.Sample(i)

@@ -404,3 +404,41 @@ func buildNet(spec models.Spec) (*models.Net, error) {
 	net.InitParams(7)
 	return net, nil
 }
+
+// TestEngine1DModel runs a model with 1-D inputs [3, 21], as keypoint
+// sequences are laid out, and checks the maps' shape and the schema.
+func TestEngine1DModel(t *testing.T) {
+	spec := models.Spec{Name: "conv1d", Input: []int{3, 21}, Classes: 4, Conv: []int{5, 6},
+		Kernel: 3, Pool: "none", Act: "relu", FC: []int{8}, InputStd: 1}
+	net, err := buildNet(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	cfg.Net = net
+	lines, _, err := runEngine(t, context.Background(), cfg, &fakeSource{name: "k", n: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checker := loadSchema(t)
+	for i, line := range lines {
+		if err := checker.checkLine([]byte(line)); err != nil {
+			t.Errorf("line %d: %v", i, err)
+		}
+		var record struct {
+			Explain map[string]struct {
+				Shape  []int
+				Values []float64
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &record); err != nil {
+			t.Fatal(err)
+		}
+		for method, m := range record.Explain {
+			if len(m.Shape) != 1 || m.Shape[0] != 21 || len(m.Values) != 21 {
+				t.Errorf("line %d %s: shape %v with %d values, want [21]", i, method, m.Shape,
+					len(m.Values))
+			}
+		}
+	}
+}

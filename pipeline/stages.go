@@ -189,7 +189,7 @@ func (e *Engine) predictionRecord(u *unit, result *explain.Result, k int) Record
 	r.Prediction = &Prediction{Class: class, Label: e.label(class), Score: probs[class]}
 	r.Probs = probs
 
-	shape := []int{result.Height, result.Width}
+	shape := result.MapShape
 	target := result.Targets[k]
 	if m := result.ItemSaliency(k); m != nil {
 		r.Saliency = &Map{Layer: "input", Target: target, Shape: shape, Values: m}

@@ -39,7 +39,10 @@ func writeOverlay(path string, r *pipeline.Record, input []float32) error {
 	if m == nil {
 		m = r.GradCAM
 	}
-	height, width := m.Shape[0], m.Shape[1]
+	height, width := 1, m.Shape[0] // a 1-D map is drawn as one row
+	if len(m.Shape) == 2 {
+		height, width = m.Shape[0], m.Shape[1]
+	}
 	var saliency, gradCAM []float32
 	if r.Saliency != nil {
 		saliency = r.Saliency.Values

@@ -1,5 +1,6 @@
 """Write explain/testdata/golden.safetensors: saliency and Grad-CAM maps of
-LeNet-5 for 20 real MNIST test digits, computed by PyTorch 1.13.
+LeNet-5 for 20 real MNIST test digits, computed by PyTorch 1.13; and
+explain/testdata/golden1d.safetensors: the same for a small 1-D CNN.
 
 usage: /usr/bin/python3 tools/oracle/explain_golden.py
 
@@ -19,6 +20,14 @@ input), logits [20, 10], and for each case a saliency and a Grad-CAM map
   conv2.*      target = predicted class, signed saliency, Grad-CAM at conv2
   fixed.*      target = class 3, signed saliency, Grad-CAM at act2
   fixed_conv2.* target = class 3, abs saliency, Grad-CAM at conv2
+
+The 1-D network takes [3, 21] inputs (as keypoint sequences are laid out):
+Conv1d 3->5 (kernel 3), ReLU, Conv1d 5->6, ReLU, flatten, 102 -> 8 -> 4,
+with weights drawn from torch.manual_seed(11) and stored in
+explain/testdata/conv1d.safetensors. Its golden file holds x [6, 3, 21],
+logits, and predicted.* (abs saliency, Grad-CAM at act2) and fixed.*
+(target 2, signed saliency, Grad-CAM at conv1), with maps [6, 21]; its
+Grad-CAM is upsampled with F.interpolate(mode="linear").
 """
 import gzip
 import json
@@ -34,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "explain/testdata/lenet5.safetensors"
 DIGITS = ROOT / "mnist/testdata/t10k-images-first20-idx3-ubyte.gz"
 OUT = ROOT / "explain/testdata/golden.safetensors"
+WEIGHTS_1D = ROOT / "explain/testdata/conv1d.safetensors"
+OUT_1D = ROOT / "explain/testdata/golden1d.safetensors"
 FIXED_TARGET = 3
 
 
@@ -84,6 +95,24 @@ class LeNet5(nn.Module):
         return self.fc3(F.relu(self.fc2(h))), {"conv2": c2, "act2": a2}
 
 
+class Conv1dNet(nn.Module):
+    """The network models.Spec builds for Input [3, 21], Conv [5, 6],
+    Kernel 3, no padding, no pooling, FC [8], 4 classes."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(3, 5, 3)
+        self.conv2 = nn.Conv1d(5, 6, 3)
+        self.fc1 = nn.Linear(6 * 17, 8)
+        self.fc2 = nn.Linear(8, 4)
+
+    def forward(self, x):
+        c1 = self.conv1(x)
+        a1 = F.relu(c1)
+        a2 = F.relu(self.conv2(a1))
+        return self.fc2(F.relu(self.fc1(a2.flatten(1)))), {"conv1": c1, "act2": a2}
+
+
 def explain(model, x, target, layer, signed):
     x = x.clone().requires_grad_(True)
     logits, acts = model(x)
@@ -97,11 +126,12 @@ def explain(model, x, target, layer, signed):
         saliency = grad.gather(1, channel)[:, 0]
     else:
         saliency = grad.abs().amax(1)
-    weights = act.grad.mean((2, 3), keepdim=True)
+    weights = act.grad.mean(tuple(range(2, act.dim())), keepdim=True)
     cam = F.relu((weights * act).sum(1, keepdim=True))
-    cam = F.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
-    lo = cam.flatten(1).min(1).values[:, None, None]
-    hi = cam.flatten(1).max(1).values[:, None, None]
+    mode = "bilinear" if x.dim() == 4 else "linear"
+    cam = F.interpolate(cam, size=x.shape[2:], mode=mode, align_corners=False)[:, 0]
+    lo = cam.flatten(1).min(1).values.view(-1, *[1] * (cam.dim() - 1))
+    hi = cam.flatten(1).max(1).values.view(-1, *[1] * (cam.dim() - 1))
     cam = torch.where(hi - lo > 0, (cam - lo) / (hi - lo).clamp_min(1e-12),
                       torch.zeros_like(cam))
     return logits.detach(), targets, saliency.detach(), cam.detach()
@@ -127,6 +157,24 @@ def main():
         out[name + ".gradcam"] = cam
     write_safetensors(OUT, out)
     print(f"wrote {OUT.relative_to(ROOT)}: predicted {out['predicted.targets'].int().tolist()}")
+    write_1d()
+
+
+def write_1d():
+    torch.manual_seed(11)
+    model = Conv1dNet().eval()
+    write_safetensors(WEIGHTS_1D, model.state_dict())
+    x = torch.randn(6, 3, 21)
+    out = {"x": x}
+    for name, (target, layer, signed) in {"predicted": (None, "act2", False),
+                                          "fixed": (2, "conv1", True)}.items():
+        logits, targets, saliency, cam = explain(model, x, target, layer, signed)
+        out["logits"] = logits
+        out[name + ".targets"] = targets.float()
+        out[name + ".saliency"] = saliency
+        out[name + ".gradcam"] = cam
+    write_safetensors(OUT_1D, out)
+    print(f"wrote {OUT_1D.relative_to(ROOT)}: predicted {out['predicted.targets'].int().tolist()}")
 
 
 main()
