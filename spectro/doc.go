@@ -32,7 +32,7 @@
 //	mel(f) = 15 + 27 · ln(f/1000) / ln(6.4)       f ≥ 1000 Hz
 //
 // The filter bank has NMels triangles whose corners are NMels+2 points
-// spaced evenly in mel between FMin and FMax; triangle m rises from corner
+// spaced evenly in mel between FMin and FMax. Triangle m rises from corner
 // m to corner m+1 and falls to corner m+2, with height 1. Slaney
 // normalisation divides triangle m by half its width in Hz,
 // 2 / (f[m+2] − f[m]), so that every filter has the same area.
