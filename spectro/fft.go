@@ -15,8 +15,9 @@ import (
 // section 12.3). Other sizes use gonum's FFTPACK port, which is about three
 // times slower at n = 256 (BenchmarkFFT256).
 type realFFT struct {
-	n       int
-	general *fourier.FFT // nil for powers of two
+	n        int
+	general  *fourier.FFT // nil for powers of two
+	windowed []float64    // n samples of scratch for general
 
 	bitReversed []int // n/2 indices in bit-reversed order
 	// stageTwiddles[s/2+j] = e^(−2πij/s) for the pass over blocks of size s,
@@ -28,7 +29,7 @@ type realFFT struct {
 
 func newRealFFT(n int) *realFFT {
 	if n < 8 || n&(n-1) != 0 {
-		return &realFFT{n: n, general: fourier.NewFFT(n)}
+		return &realFFT{n: n, general: fourier.NewFFT(n), windowed: make([]float64, n)}
 	}
 	half := n / 2
 	f := &realFFT{
@@ -75,17 +76,26 @@ func (f *realFFT) coefficients(dst []complex128, x []float64) {
 	}
 }
 
-// powers writes |X[k]|², k = 0 … n/2, into dst, skipping the complex
-// coefficients that coefficients would store.
-func (f *realFFT) powers(dst []float64, x []float64, coeffs []complex128) {
+// powers writes |X[k]|², k = 0 … n/2, of the sequence x·window into dst.
+// It skips the complex coefficients that coefficients would store, and
+// applies the window while packing so the windowed frame is never stored.
+// coeffs is scratch space for sizes that are not powers of two.
+func (f *realFFT) powers(dst, x, window []float64, coeffs []complex128) {
 	if f.general != nil {
-		f.general.Coefficients(coeffs, x)
+		for i, w := range window {
+			f.windowed[i] = x[i] * w
+		}
+		f.general.Coefficients(coeffs, f.windowed)
 		for k, z := range coeffs {
 			dst[k] = real(z)*real(z) + imag(z)*imag(z)
 		}
 		return
 	}
-	f.transformPacked(x)
+	x, window = x[:f.n], window[:f.n]
+	for i, j := range f.bitReversed {
+		f.packed[i] = complex(x[2*j]*window[2*j], x[2*j+1]*window[2*j+1])
+	}
+	f.butterflies()
 
 	half := len(f.packed)
 	z0 := f.packed[0]

@@ -17,7 +17,6 @@ type Plan struct {
 
 	// Scratch buffers reused from clip to clip.
 	padded []float64    // the padded clip
-	frame  []float64    // NFFT windowed samples
 	coeffs []complex128 // NFFT/2 + 1 FFT coefficients
 	power  []float64    // NFFT/2 + 1 bins of one frame
 	mel    []float64    // NMels × frames of the current clip
@@ -38,7 +37,6 @@ func NewPlan(c Config) (*Plan, error) {
 		fft:     newRealFFT(c.NFFT),
 		filters: melFilterBank(c),
 		dct:     dctMatrix(c.NMFCC, c.NMels, c.Lifter),
-		frame:   make([]float64, c.NFFT),
 		coeffs:  make([]complex128, bins),
 		power:   make([]float64, bins),
 	}, nil
@@ -102,11 +100,7 @@ func (p *Plan) pad(x []float32) []string {
 func (p *Plan) spectrumFrame(t int) {
 	c := p.config
 	start := t * c.HopLength
-	samples := p.padded[start : start+len(p.window)]
-	for i, w := range p.window {
-		p.frame[i] = samples[i] * w
-	}
-	p.fft.powers(p.power, p.frame, p.coeffs)
+	p.fft.powers(p.power, p.padded[start:start+len(p.window)], p.window, p.coeffs)
 
 	switch c.Power {
 	case 2:
