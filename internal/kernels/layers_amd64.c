@@ -186,6 +186,15 @@ TARGET_AVX2 static void avg_pool2_row(float *out, const float *top, const float 
 			_mm256_castps_pd(_mm256_hadd_ps(left, right)), 0xD8));
 		_mm256_storeu_ps(out + ox, _mm256_mul_ps(pairs, quarter));
 	}
+	if (ox + 4 <= ow) {
+		__m256 sums = _mm256_add_ps(_mm256_loadu_ps(top + 2 * ox),
+			_mm256_loadu_ps(bottom + 2 * ox));
+		__m256d pairs = _mm256_permute4x64_pd(
+			_mm256_castps_pd(_mm256_hadd_ps(sums, sums)), 0x08);
+		__m128 low = _mm256_castps256_ps128(_mm256_castpd_ps(pairs));
+		_mm_storeu_ps(out + ox, _mm_mul_ps(low, _mm256_castps256_ps128(quarter)));
+		ox += 4;
+	}
 	for (; ox < ow; ox++) {
 		float sum = (top[2 * ox] + bottom[2 * ox]) + (top[2 * ox + 1] + bottom[2 * ox + 1]);
 		out[ox] = sum * 0.25f;
@@ -219,6 +228,15 @@ TARGET_AVX2 static void avg_pool2_grad_row(float *top, float *bottom, const floa
 		_mm256_storeu_ps(top + 2 * ox + 8, second);
 		_mm256_storeu_ps(bottom + 2 * ox, first);
 		_mm256_storeu_ps(bottom + 2 * ox + 8, second);
+	}
+	if (ox + 4 <= ow) {
+		__m128 g = _mm_mul_ps(_mm_loadu_ps(dout + ox), _mm256_castps256_ps128(quarter));
+		__m128 lo = _mm_unpacklo_ps(g, g), hi = _mm_unpackhi_ps(g, g);
+		_mm_storeu_ps(top + 2 * ox, lo);
+		_mm_storeu_ps(top + 2 * ox + 4, hi);
+		_mm_storeu_ps(bottom + 2 * ox, lo);
+		_mm_storeu_ps(bottom + 2 * ox + 4, hi);
+		ox += 4;
 	}
 	for (; ox < ow; ox++) {
 		float g = dout[ox] * 0.25f;
