@@ -56,6 +56,9 @@ func loadTestDataset(spec models.Spec, dir string) (*models.Dataset, error) {
 		}
 		return mnistDataset(spec, set), nil
 	}
+	if spec.Name == "signdigits" {
+		return loadSignDigitsTest(dir)
+	}
 	_, test, err := loadDatasets(spec, dir)
 	return test, err
 }
@@ -97,25 +100,43 @@ func loadSignDigits(dir string) (train, test *models.Dataset, err error) {
 		return nil, nil, usageError{err}
 	}
 	trainPhotos, testPhotos := signdigits.Split(photos)
-	slog.Info("finding hands", "photos", len(photos), "train", len(trainPhotos),
-		"test", len(testPhotos))
-	trainFound, err := signdigits.DetectAll(trainPhotos)
+	train, err = signDigitsDataset("train", trainPhotos)
 	if err != nil {
 		return nil, nil, err
 	}
-	testFound, err := signdigits.DetectAll(testPhotos)
+	test, err = signDigitsDataset("test", testPhotos)
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, d := range append(trainFound, testFound...) {
+	train.Missing = 0 // photos without a hand are not trained on
+	return train, test, nil
+}
+
+// loadSignDigitsTest finds the hands of the test part only.
+func loadSignDigitsTest(dir string) (*models.Dataset, error) {
+	photos, err := signdigits.ListPhotos(dir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	_, testPhotos := signdigits.Split(photos)
+	return signDigitsDataset("test", testPhotos)
+}
+
+// signDigitsDataset finds the best hand in each photo; Missing counts the
+// photos without one.
+func signDigitsDataset(part string, photos []signdigits.Photo) (*models.Dataset, error) {
+	slog.Info("finding hands", "part", part, "photos", len(photos))
+	found, err := signdigits.DetectAll(photos)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range found {
 		if d.Err != nil {
 			slog.Warn("photo skipped", "photo", d.Photo.Path, "err", d.Err)
 		}
 	}
-	train, trainMissing := signdigits.Dataset(trainFound)
-	test, testMissing := signdigits.Dataset(testFound)
-	test.Missing = testMissing
-	slog.Info("hands found", "train", train.Len(), "train_without_hand", trainMissing,
-		"test", test.Len(), "test_without_hand", testMissing)
-	return train, test, nil
+	data, missing := signdigits.Dataset(found)
+	data.Missing = missing
+	slog.Info("hands found", "part", part, "with_hand", data.Len(), "without_hand", missing)
+	return data, nil
 }
