@@ -108,7 +108,6 @@ func loadSignDigits(dir string) (train, test *models.Dataset, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	train.Missing = 0 // photos without a hand are not trained on
 	return train, test, nil
 }
 
