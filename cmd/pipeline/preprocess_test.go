@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -516,4 +518,27 @@ func TestPreprocessDuckDB(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkPreprocessFSDD writes the log-mel spectrograms of all FSDD
+// recordings with the torchaudio preset, on one goroutine per CPU.
+func BenchmarkPreprocessFSDD(b *testing.B) {
+	recordings := shareddata.Path(b, "fsdd/recordings")
+	sources, err := listWAVFiles(recordings)
+	if err != nil {
+		b.Fatal(err)
+	}
+	config := spectro.Torchaudio(0)
+	config.NMFCC = 0
+	out := filepath.Join(b.TempDir(), "fsdd.parquet")
+
+	b.ReportAllocs()
+	for b.Loop() {
+		job := &preprocessJob{sources: sources, feature: tables.LogMel, preset: "torchaudio",
+			config: config, to: out, workers: runtime.GOMAXPROCS(0)}
+		if err := job.run(context.Background(), io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(sources)*b.N)/b.Elapsed().Seconds(), "clips/s")
 }
