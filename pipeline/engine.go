@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime"
 	"sync"
 
@@ -167,12 +168,20 @@ func read(ctx context.Context, sources []Source, window chan struct{},
 			}
 			seq++
 		}
-		source.Close()
+		closeSource(source)
 	}
 }
 
 func closeAll(sources []Source) {
 	for _, s := range sources {
-		s.Close()
+		closeSource(s)
+	}
+}
+
+// closeSource closes s and logs an error, which cannot change the records
+// already made from it.
+func closeSource(s Source) {
+	if err := s.Close(); err != nil {
+		slog.Warn("closing a source failed", "source", s.Name(), "error", err)
 	}
 }

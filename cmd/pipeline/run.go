@@ -181,6 +181,11 @@ func streamRecords(cmd *cobra.Command, engine *pipeline.Engine, cfg *pipeline.Co
 	sources []pipeline.Source, outPath string) error {
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first Ctrl-C, a second one kills the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 
 	var out io.Writer = cmd.OutOrStdout()
 	var file *pipeline.AtomicFile
