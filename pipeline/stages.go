@@ -23,6 +23,9 @@ func (e *Engine) decode(ctx context.Context, inputs <-chan sequenced[Input],
 	for range e.cfg.DecodeWorkers {
 		workers.Go(func() {
 			for in := range inputs {
+				if ctx.Err() != nil {
+					return // skip the queued inputs after a cancellation
+				}
 				u := e.decodeOne(in)
 				select {
 				case decoded <- u:
