@@ -7,8 +7,9 @@ import (
 )
 
 // saliency reduces the input gradient grad [N, C, H, W] or [N, C, L] over
-// its channels into dst [N, H, W] or [N, L]: the largest magnitude, or with SaliencySigned the
-// signed value of the first channel that has the largest magnitude.
+// its channels into dst [N, H, W] or [N, L]. It keeps the largest
+// magnitude, or with SaliencySigned the signed value of the first channel
+// that has the largest magnitude.
 func saliency(dst []float32, grad *models.Tensor, mode SaliencyMode) {
 	n, c := grad.Shape[0], grad.Shape[1]
 	plane := grad.SampleLen() / c

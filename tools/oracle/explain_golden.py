@@ -24,10 +24,10 @@ input), logits [20, 10], and for each case a saliency and a Grad-CAM map
 The 1-D network takes [3, 21] inputs (as keypoint sequences are laid out):
 Conv1d 3->5 (kernel 3), ReLU, Conv1d 5->6, ReLU, flatten, 102 -> 8 -> 4,
 with weights drawn from torch.manual_seed(11) and stored in
-explain/testdata/conv1d.safetensors. Its golden file holds x [6, 3, 21],
-logits, and predicted.* (abs saliency, Grad-CAM at act2) and fixed.*
-(target 2, signed saliency, Grad-CAM at conv1), with maps [6, 21]; its
-Grad-CAM is upsampled with F.interpolate(mode="linear").
+explain/testdata/conv1d.safetensors. Its golden file contains x
+[6, 3, 21], logits, predicted.* (abs saliency, Grad-CAM at act2) and
+fixed.* (target 2, signed saliency, Grad-CAM at conv1), with maps [6, 21].
+Its Grad-CAM is upsampled with F.interpolate(mode="linear").
 """
 import gzip
 import json
