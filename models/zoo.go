@@ -12,6 +12,11 @@ import (
 //go:embed zoo/lenet5.safetensors
 var lenet5Weights []byte
 
+// audioCNNWeights were trained by `pipeline train` (see zoo/README.md).
+//
+//go:embed zoo/audiocnn.safetensors
+var audioCNNWeights []byte
+
 // builtin is a model of the zoo: its architecture and, where trained, the
 // weights embedded in the binary.
 type builtin struct {
@@ -26,7 +31,7 @@ var zoo = map[string]builtin{
 	"signdigits": {spec: SignDigits, description: "1-D CNN over the 21 hand landmarks " +
 		"of one hand signing a digit"},
 	"audiocnn": {spec: AudioCNN, description: "2-D CNN over 1 s log-mel spectrograms " +
-		"of spoken digits (FSDD, 8 kHz)"},
+		"of spoken digits (FSDD, 8 kHz)", weights: audioCNNWeights},
 }
 
 // BuiltinNames lists the models of the zoo, sorted.

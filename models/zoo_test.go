@@ -68,3 +68,15 @@ func TestCollapse(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltinAudioCNNLoads checks that the embedded audiocnn weights fit
+// its architecture; speech's tests check its accuracy.
+func TestBuiltinAudioCNNLoads(t *testing.T) {
+	net, _, err := LoadBuiltin("audiocnn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if net.Spec.InputKind != "spectrogram" {
+		t.Errorf("input kind %q, want spectrogram", net.Spec.InputKind)
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"pipeline/audio"
 	"pipeline/internal/shareddata"
+	"pipeline/models"
 )
 
 func TestParseName(t *testing.T) {
@@ -100,5 +101,23 @@ func TestListRecordingsFSDD(t *testing.T) {
 func TestListRecordingsEmpty(t *testing.T) {
 	if _, err := ListRecordings(t.TempDir()); err == nil {
 		t.Error("an empty folder gave no error")
+	}
+}
+
+// TestBuiltinAudioCNNAccuracy checks the embedded weights against the
+// figure in models/zoo/README.md: 295 of the 300 official test clips.
+func TestBuiltinAudioCNNAccuracy(t *testing.T) {
+	dir := shareddata.Path(t, "fsdd/recordings")
+	net, _, err := models.LoadBuiltin("audiocnn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, test, err := LoadFSDD(dir, net.Spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := models.Evaluate(net, test, 100)
+	if got.Total != 300 || got.Correct != 295 {
+		t.Errorf("embedded audiocnn: %d/%d correct, want 295/300", got.Correct, got.Total)
 	}
 }
