@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -32,6 +33,7 @@ type AudioOptions struct {
 type audioSource struct {
 	name  string
 	paths []string
+	fsys  fs.FS     // paths are names in fsys when set
 	stdin io.Reader // read instead of paths when set
 	opts  AudioOptions
 
@@ -80,6 +82,19 @@ func OpenAudio(path string, opts AudioOptions) (Source, error) {
 	return s, nil
 }
 
+// NewEmbeddedAudio returns a source for the .wav files at the top of fsys,
+// in byte order of names. Records name each clip embedded:NAME.
+func NewEmbeddedAudio(fsys fs.FS, opts AudioOptions) (Source, error) {
+	names, err := fs.Glob(fsys, "*.wav")
+	if err != nil {
+		return nil, err
+	}
+	if opts.HopMs == 0 {
+		opts.HopMs = opts.WindowMs
+	}
+	return &audioSource{name: "embedded", paths: names, fsys: fsys, opts: opts}, nil
+}
+
 func (s *audioSource) Name() string { return s.name }
 
 func (s *audioSource) Close() error { return nil }
@@ -91,7 +106,7 @@ func (s *audioSource) Next(ctx context.Context) (Input, bool) {
 			return Input{}, false
 		}
 		if err := s.load(path); err != nil {
-			return Input{Source: path, Err: err}, true
+			return Input{Source: s.path, Err: err}, true
 		}
 	}
 	index := s.next
@@ -120,12 +135,21 @@ func (s *audioSource) load(path string) error {
 	s.path, s.clip, s.windows, s.next = path, nil, 0, 0
 	var clip *audio.Clip
 	var err error
-	if path == "-" {
+	switch {
+	case path == "-":
 		var data []byte
 		if data, err = io.ReadAll(s.stdin); err == nil {
 			clip, err = audio.Decode(bytes.NewReader(data), "-")
 		}
-	} else {
+	case s.fsys != nil:
+		var data []byte
+		name := path
+		path = "embedded:" + name
+		s.path = path
+		if data, err = fs.ReadFile(s.fsys, name); err == nil {
+			clip, err = audio.Decode(bytes.NewReader(data), path)
+		}
+	default:
 		clip, err = audio.ReadFile(path)
 	}
 	if err != nil {

@@ -109,3 +109,18 @@ func TestAudioMissingPath(t *testing.T) {
 		t.Error("a missing path gave no error")
 	}
 }
+
+func TestAudioEmbeddedSamples(t *testing.T) {
+	src, err := NewEmbeddedAudio(speech.Samples(), AudioOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := drain(t, src)
+	if len(inputs) != 5 {
+		t.Fatalf("%d embedded clips, want 5", len(inputs))
+	}
+	if inputs[0].Source != "embedded:0_jackson_0.wav" || inputs[0].Err != nil {
+		t.Errorf("first clip %q (err %v), want embedded:0_jackson_0.wav", inputs[0].Source,
+			inputs[0].Err)
+	}
+}
