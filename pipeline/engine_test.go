@@ -442,3 +442,35 @@ func TestEngine1DModel(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchOrderAndSize feeds the batcher units in reverse order and
+// checks that batches come out in order and never above Batch.
+func TestBatchOrderAndSize(t *testing.T) {
+	const n, size = 23, 5
+	e := &Engine{cfg: Config{Batch: size}}
+	decoded := make(chan *unit, n)
+	window := make(chan struct{}, n)
+	for seq := n - 1; seq >= 0; seq-- {
+		window <- struct{}{}
+		decoded <- &unit{seq: seq}
+	}
+	close(decoded)
+	batches := make(chan []*unit)
+	go e.batch(context.Background(), decoded, window, batches)
+
+	next := 0
+	for b := range batches {
+		if len(b) == 0 || len(b) > size {
+			t.Errorf("batch of %d units, want 1 to %d", len(b), size)
+		}
+		for _, u := range b {
+			if u.seq != next {
+				t.Fatalf("unit %d came out at position %d", u.seq, next)
+			}
+			next++
+		}
+	}
+	if next != n || len(window) != 0 {
+		t.Errorf("%d units out, %d window slots held; want %d and 0", next, len(window), n)
+	}
+}

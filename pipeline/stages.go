@@ -68,6 +68,16 @@ func (e *Engine) batch(ctx context.Context, decoded <-chan *unit, window <-chan 
 	pending := map[int]*unit{}
 	next := 0
 	var current []*unit
+	// takeReady moves the units that are next in order from pending to the
+	// current batch, up to Batch of them.
+	takeReady := func() {
+		for len(current) < e.cfg.Batch && pending[next] != nil {
+			current = append(current, pending[next])
+			delete(pending, next)
+			next++
+			<-window
+		}
+	}
 	in := decoded
 	for in != nil || len(current) > 0 {
 		var out chan<- []*unit
@@ -85,14 +95,10 @@ func (e *Engine) batch(ctx context.Context, decoded <-chan *unit, window <-chan 
 				continue
 			}
 			pending[u.seq] = u
-			for pending[next] != nil {
-				current = append(current, pending[next])
-				delete(pending, next)
-				next++
-				<-window
-			}
+			takeReady()
 		case out <- current:
 			current = nil
+			takeReady()
 		case <-ctx.Done():
 			return
 		}
