@@ -67,9 +67,10 @@ func greyColor(v float32) color.RGBA {
 }
 
 // blendHeat blends a heat colour for v in [0, 1] over c, more opaque where
-// v is larger: black-red-yellow-white, like matplotlib's "hot".
+// v is larger. The colours run black-red-yellow, like matplotlib's "hot"
+// without its white end, so that hot spots stay visible over white strokes.
 func blendHeat(c color.RGBA, v float32) color.RGBA {
-	heat := [3]float32{min(3*v, 1), min(max(3*v-1, 0), 1), min(max(3*v-2, 0), 1)}
+	heat := [3]float32{min(2*v, 1), min(max(2*v-1, 0), 1), 0}
 	alpha := 0.25 + 0.6*v
 	mix := func(base uint8, h float32) uint8 {
 		return uint8((1-alpha)*float32(base) + alpha*h*255 + 0.5)
