@@ -270,8 +270,11 @@ func TestBilinearResize(t *testing.T) {
 		3, 3.25, 3.75, 4,
 	}
 	got := make([]float32, 16)
-	newBilinearResizer(2, 2, 4, 4).resize(got, []float32{1, 2, 3, 4})
+	lo, hi := newBilinearResizer(2, 2, 4, 4).resize(got, []float32{1, 2, 3, 4})
 	checkClose(t, "resize", got, want, 1e-7)
+	if lo != 1 || hi != 4 {
+		t.Errorf("range [%g, %g], want [1, 4]", lo, hi)
+	}
 }
 
 func TestSaliencyChannels(t *testing.T) {

@@ -1,6 +1,10 @@
 package explain
 
-import "pipeline/models"
+import (
+	"math"
+
+	"pipeline/models"
+)
 
 // gradCAM writes each item's Grad-CAM map [H, W] into dst [N, H, W] from
 // the layer's activation and its gradient, both [N, F, h, w]. A 1-D layer
@@ -39,8 +43,8 @@ func (e *Explainer) gradCAM(dst []float32, activation, grad *models.Tensor, heig
 		}
 
 		out := dst[i*height*width:][:height*width]
-		e.resize.resize(out, cam)
-		minMaxScale(out)
+		lo, hi := e.resize.resize(out, cam)
+		scaleToUnit(out, lo, hi)
 	}
 }
 
@@ -51,6 +55,11 @@ func minMaxScale(values []float32) {
 	for _, v := range values {
 		lo, hi = min(lo, v), max(hi, v)
 	}
+	scaleToUnit(values, lo, hi)
+}
+
+// scaleToUnit maps values in [lo, hi] to [0, 1], or to zeros when hi = lo.
+func scaleToUnit(values []float32, lo, hi float32) {
 	span := hi - lo
 	if !(span > 0) {
 		clear(values)
@@ -67,6 +76,7 @@ func minMaxScale(values []float32) {
 type bilinearResizer struct {
 	inH, inW, outH, outW int
 	rows, cols           []axisSample
+	widened              []float32 // [h, W]: each input row interpolated to W
 }
 
 // axisSample is the read position of one output row or column: input
@@ -81,6 +91,7 @@ func newBilinearResizer(inH, inW, outH, outW int) *bilinearResizer {
 	return &bilinearResizer{
 		inH: inH, inW: inW, outH: outH, outW: outW,
 		rows: axisSamples(inH, outH), cols: axisSamples(inW, outW),
+		widened: make([]float32, inH*outW),
 	}
 }
 
@@ -103,17 +114,29 @@ func axisSamples(in, out int) []axisSample {
 	return samples
 }
 
-// resize writes the upsampled src [h, w] into dst [H, W]. The sums are
-// ordered as PyTorch orders them: columns first, then rows.
-func (r *bilinearResizer) resize(dst, src []float32) {
-	for y, row := range r.rows {
-		top := src[row.lo*r.inW:][:r.inW]
-		bottom := src[(row.lo+row.step)*r.inW:][:r.inW]
-		out := dst[y*r.outW:][:r.outW]
+// resize writes the upsampled src [h, w] into dst [H, W] and returns the
+// smallest and largest value written. Each input row is first
+// interpolated across to W columns, then output rows are interpolated
+// between two of those; the products and sums are PyTorch's, in its order.
+func (r *bilinearResizer) resize(dst, src []float32) (lo, hi float32) {
+	for y := range r.inH {
+		in := src[y*r.inW:][:r.inW]
+		out := r.widened[y*r.outW:][:r.outW]
 		for x, col := range r.cols {
-			a := (1-col.t)*top[col.lo] + col.t*top[col.lo+col.step]
-			b := (1-col.t)*bottom[col.lo] + col.t*bottom[col.lo+col.step]
-			out[x] = (1-row.t)*a + row.t*b
+			out[x] = (1-col.t)*in[col.lo] + col.t*in[col.lo+col.step]
 		}
 	}
+
+	lo, hi = float32(math.Inf(1)), float32(math.Inf(-1))
+	for y, row := range r.rows {
+		top := r.widened[row.lo*r.outW:][:r.outW]
+		bottom := r.widened[(row.lo+row.step)*r.outW:][:r.outW]
+		out := dst[y*r.outW:][:r.outW]
+		for x := range out {
+			v := (1-row.t)*top[x] + row.t*bottom[x]
+			out[x] = v
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	return lo, hi
 }
