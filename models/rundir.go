@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"pipeline/internal/atomicfile"
 	"pipeline/models/checkpoint"
 )
 
@@ -123,34 +124,12 @@ func restoreOptimizer(t *Trainer, path string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 func writeJSON(path string, v any) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(data, '\n'))
+	return atomicfile.WriteFile(path, append(data, '\n'))
 }
 
 func readJSON(path string, v any) error {
@@ -179,5 +158,5 @@ func writeMetricsCSV(path string, metrics []EpochMetrics) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFile(path, buf.Bytes())
 }

@@ -3,9 +3,9 @@ package report
 import (
 	"fmt"
 	"html/template"
-	"os"
 	"path/filepath"
 
+	"pipeline/internal/atomicfile"
 	"pipeline/models"
 )
 
@@ -136,19 +136,15 @@ func writePage(path string, pg page) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report.html.tmp*")
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmpl.Execute(tmp, pg); err != nil {
-		tmp.Close()
+	defer f.Close()
+	if err := tmpl.Execute(f, pg); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return f.Commit()
 }
 
 func labelOf(labels []string, i int) string {

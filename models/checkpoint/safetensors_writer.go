@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
+
+	"pipeline/internal/atomicfile"
 )
 
 // headerAlignment is the byte alignment of the data buffer. Writers pad the
@@ -28,53 +28,23 @@ func WriteFile(path string, tensors map[string]Tensor, metadata map[string]strin
 		return fileError("write", path, err)
 	}
 
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	temp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	if err := writeTemp(temp, header, tensors); err != nil {
-		os.Remove(temp.Name())
-		return fileError("write", path, err)
-	}
-	if err := os.Rename(temp.Name(), path); err != nil {
-		os.Remove(temp.Name())
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	syncDir(dir)
-	return nil
-}
-
-// writeTemp fills and closes the temporary file, which CreateTemp made
-// readable by its owner only.
-func writeTemp(temp *os.File, header []byte, tensors map[string]Tensor) error {
-	buffered := bufio.NewWriterSize(temp, 1<<16)
-	err := writeBody(buffered, header, tensors)
+	defer f.Close()
+	buffered := bufio.NewWriterSize(f, 1<<16)
+	err = writeBody(buffered, header, tensors)
 	if err == nil {
 		err = buffered.Flush()
 	}
 	if err == nil {
-		err = temp.Chmod(0o644)
+		err = f.Commit()
 	}
-	if err == nil {
-		err = temp.Sync()
+	if err != nil {
+		return fileError("write", path, err)
 	}
-	if closeErr := temp.Close(); err == nil {
-		err = closeErr
-	}
-	return err
-}
-
-// syncDir flushes the rename to disk where the system allows it. A failure
-// only weakens durability after a crash, so it is ignored.
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		f.Sync()
-		f.Close()
-	}
+	return nil
 }
 
 // Write writes tensors and metadata to w in safetensors format, as
