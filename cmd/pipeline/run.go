@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pipeline/explain"
+	"pipeline/internal/atomicfile"
 	"pipeline/pipeline"
 )
 
@@ -189,10 +190,10 @@ func streamRecords(cmd *cobra.Command, engine *pipeline.Engine, cfg *pipeline.Co
 	}()
 
 	var out io.Writer = cmd.OutOrStdout()
-	var file *pipeline.AtomicFile
+	var file *atomicfile.File
 	if outPath != "" {
 		var err error
-		if file, err = pipeline.CreateAtomic(outPath); err != nil {
+		if file, err = atomicfile.Create(outPath); err != nil {
 			closeSources(sources)
 			return usageError{err}
 		}
