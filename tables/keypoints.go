@@ -28,9 +28,9 @@ const (
 // has no row. Source and FrameIndex identify the image or frame.
 //
 // Hand rows have 21 landmarks and pose rows 33, in MediaPipe's order, with
-// the coordinates of the landmarks package: in Landmarks, x and y are
-// normalised to the image width and height and z is relative depth on
-// about the scale of x; in WorldLandmarks all three are metres.
+// the coordinates of the landmarks package. In Landmarks, x and y are
+// normalised to the image width and height, and z is relative depth on
+// about the scale of x. In WorldLandmarks all three are metres.
 type KeypointRow struct {
 	Source      string   `parquet:"source"`                // image file or video file
 	FrameIndex  int32    `parquet:"frame_index"`           // frame in a video; 0 for an image
@@ -59,12 +59,12 @@ type KeypointRow struct {
 	// Label is the digit named by the image's parent folder (0–9), as in
 	// the sign-digits layout DIR/3/photo.jpg; null otherwise.
 	Label *int32   `parquet:"label,optional"`
-	Notes []string `parquet:"notes,list"` // what was done to the input
+	Notes []string `parquet:"notes,list"` // notes on decoding the input
 }
 
 // Keypoint is one landmark. Visibility and Presence are the pose model's
-// probabilities that the point is visible and inside the image; they are
-// null for hand landmarks, which have neither.
+// probabilities that the point is visible and inside the image. Hand
+// landmarks have neither, so both are null in hand rows.
 type Keypoint struct {
 	X          float64  `parquet:"x"`
 	Y          float64  `parquet:"y"`
@@ -78,24 +78,31 @@ type Keypoint struct {
 var ErrNotKeypoints = errors.New("not a keypoint data set")
 
 // ReadKeypoints reads every row of a keypoint file written by a
-// Writer[KeypointRow] whose footer names KeypointSchema.
-func ReadKeypoints(path string) ([]KeypointRow, error) {
+// Writer[KeypointRow] whose footer names KeypointSchema, and the footer's
+// key-value pairs.
+func ReadKeypoints(path string) ([]KeypointRow, map[string]string, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("tables: read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("tables: read %s: %w", path, err)
 	}
 	defer file.Close()
+
 	info, err := file.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("tables: read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("tables: read %s: %w", path, err)
 	}
 	parquetFile, err := parquet.OpenFile(file, info.Size())
 	if err != nil {
-		return nil, fmt.Errorf("tables: read %s: %w", path, err)
+		return nil, nil, fmt.Errorf("tables: read %s: %w", path, err)
 	}
 	if schema, _ := parquetFile.Lookup(SchemaKey); schema != KeypointSchema {
-		return nil, fmt.Errorf("tables: read %s: %w: footer key %s is %q, expected %q",
+		return nil, nil, fmt.Errorf("tables: read %s: %w: footer key %s is %q, expected %q",
 			path, ErrNotKeypoints, SchemaKey, schema, KeypointSchema)
+	}
+
+	footer := map[string]string{}
+	for _, pair := range parquetFile.Metadata().KeyValueMetadata {
+		footer[pair.Key] = pair.Value
 	}
 	reader := parquet.NewGenericReader[KeypointRow](parquetFile)
 	defer reader.Close()
@@ -105,8 +112,8 @@ func ReadKeypoints(path string) ([]KeypointRow, error) {
 		done += n
 		if done < len(rows) && (err != nil || n == 0) {
 			err = cmp.Or(err, io.ErrUnexpectedEOF)
-			return nil, fmt.Errorf("tables: read %s: row %d of %d: %w", path, done, len(rows), err)
+			return nil, nil, fmt.Errorf("tables: read %s: row %d of %d: %w", path, done, len(rows), err)
 		}
 	}
-	return rows, nil
+	return rows, footer, nil
 }

@@ -62,19 +62,22 @@ func TestReadKeypointsRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "keypoints.parquet")
 	want := sampleKeypointRows()
 	writeKeypointRows(t, path, keypointMetadata, want)
-	got, err := ReadKeypoints(path)
+	got, footer, err := ReadKeypoints(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("read back\n%+v\nwant\n%+v", got, want)
 	}
+	if footer[SchemaKey] != KeypointSchema {
+		t.Errorf("footer %s is %q, want %q", SchemaKey, footer[SchemaKey], KeypointSchema)
+	}
 }
 
 func TestReadKeypointsZeroRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "empty.parquet")
 	writeKeypointRows(t, path, keypointMetadata, nil)
-	got, err := ReadKeypoints(path)
+	got, _, err := ReadKeypoints(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +90,7 @@ func TestReadKeypointsRejectsFeatures(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "features.parquet")
 	writeRows(t, path, Options{Metadata: map[string]string{SchemaKey: "features/1"}},
 		sampleRows(2))
-	_, err := ReadKeypoints(path)
+	_, _, err := ReadKeypoints(path)
 	if !errors.Is(err, ErrNotKeypoints) {
 		t.Errorf("error %v, want ErrNotKeypoints", err)
 	}

@@ -93,8 +93,18 @@ func mnistDataset(spec models.Spec, set *mnist.Set) *models.Dataset {
 
 // loadSignDigits finds the hand in every photo under dir/0 … dir/9 and
 // splits them 80/20 with the fixed seed; photos without a hand are left
-// out of training and count as wrong in the test part.
+// out of training and count as wrong in the test part. When dir is a
+// .parquet file of `preprocess --landmarks hands`, the hands come from it
+// instead (see readSignDigitsKeypoints).
 func loadSignDigits(dir string) (train, test *models.Dataset, err error) {
+	if isParquetPath(dir) {
+		keypoints, err := readSignDigitsKeypoints(dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		trainPhotos, testPhotos := signdigits.Split(keypoints.photos)
+		return keypoints.dataset("train", trainPhotos), keypoints.dataset("test", testPhotos), nil
+	}
 	photos, err := signdigits.ListPhotos(dir)
 	if err != nil {
 		return nil, nil, usageError{err}
@@ -111,8 +121,17 @@ func loadSignDigits(dir string) (train, test *models.Dataset, err error) {
 	return train, test, nil
 }
 
-// loadSignDigitsTest finds the hands of the test part only.
+// loadSignDigitsTest finds the hands of the test part only, or reads them
+// from a keypoint file.
 func loadSignDigitsTest(dir string) (*models.Dataset, error) {
+	if isParquetPath(dir) {
+		keypoints, err := readSignDigitsKeypoints(dir)
+		if err != nil {
+			return nil, err
+		}
+		_, testPhotos := signdigits.Split(keypoints.photos)
+		return keypoints.dataset("test", testPhotos), nil
+	}
 	photos, err := signdigits.ListPhotos(dir)
 	if err != nil {
 		return nil, usageError{err}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"maps"
 	"os"
@@ -21,7 +22,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pipeline/audio"
-	"pipeline/pipeline"
+	"pipeline/internal/atomicfile"
 	"pipeline/spectro"
 	"pipeline/speech"
 	"pipeline/tables"
@@ -62,20 +63,29 @@ func newPreprocessCommand() *cobra.Command {
 	var src, preset, feature, to string
 	var nFFT, hop, nMels, nMFCC, sampleRate int
 	cmd := &cobra.Command{
-		Use:   "preprocess --src DIR --features logmel|mfcc --to FILE.parquet",
-		Short: "Write the log-mel spectrograms or MFCCs of WAV files to Parquet",
-		Long: "preprocess computes the features of every .wav file in --src (in byte order\n" +
-			"of names; subfolders are not read) and writes one row per clip to --to:\n" +
-			"the features, their parameters, and the digit and speaker that Free Spoken\n" +
-			"Digit Dataset names ({digit}_{speaker}_{index}.wav) carry. docs/parquet.md\n" +
-			"lists the columns. A clip that fails is logged and left out, and its file\n" +
-			"and error go to FILE.parquet.errors.jsonl; the exit code is then 1.\n" +
-			"A folder without .wav files gives a file with the schema and no rows.\n" +
-			"Ctrl-C stops early and still writes a complete file of the clips done.",
+		Use: "preprocess --src DIR --features logmel|mfcc --to FILE.parquet\n" +
+			"  pipeline preprocess --src DIR|IMAGE|VIDEO --landmarks hands|pose --to FILE.parquet",
+		Short: "Write audio features or hand and pose keypoints to Parquet",
+		Long: "With --features, preprocess computes the features of every .wav file in --src\n" +
+			"(in byte order of names; subfolders are not read) and writes one row per clip\n" +
+			"to --to: the features, their parameters, and the digit and speaker that Free\n" +
+			"Spoken Digit Dataset names ({digit}_{speaker}_{index}.wav) carry.\n" +
+			"A clip that fails is logged and left out, and its file and error go to\n" +
+			"FILE.parquet.errors.jsonl; the exit code is then 1. A folder without .wav\n" +
+			"files gives a file with the schema and no rows.\n\n" +
+			"With --landmarks, preprocess finds MediaPipe hand or pose landmarks in every\n" +
+			"image under --src (subfolders included, in byte order of paths), in one image,\n" +
+			"or in every frame of a video, and writes one row per hand or body found. The\n" +
+			"label column holds the digit of a parent folder named 0 … 9. Images or frames\n" +
+			"with nothing found go to FILE.parquet.empty.jsonl, and those that fail to\n" +
+			"decode to FILE.parquet.errors.jsonl (exit code 1).\n\n" +
+			"docs/parquet.md lists the columns. Ctrl-C stops early and still writes a\n" +
+			"complete file of the inputs done.",
 		Args: cobra.NoArgs,
 	}
 	f := cmd.Flags()
-	f.StringVar(&src, "src", "", "folder of .wav files, or one .wav file")
+	f.StringVar(&src, "src", "", "folder of .wav files or images, a .wav file, an image or "+
+		"a video")
 	f.StringVar(&feature, "features", "", "features to compute: logmel or mfcc")
 	f.StringVar(&preset, "preset", "torchaudio", "parameter defaults: torchaudio or librosa")
 	f.IntVar(&nFFT, "n-fft", 0, "FFT size in samples (default: the preset's)")
@@ -85,8 +95,23 @@ func newPreprocessCommand() *cobra.Command {
 	f.IntVar(&sampleRate, "sample-rate", 0,
 		"Hz to resample every clip to; 0 keeps each clip's rate")
 	f.StringVar(&to, "to", "", "Parquet file to write, replaced if it exists")
+	landmarkFlags := addLandmarkFlags(cmd)
 
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		mode, err := preprocessMode(cmd)
+		if err != nil {
+			return err
+		}
+		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if mode == "landmarks" {
+			job, err := landmarkFlags.job(src, to)
+			if err != nil {
+				return err
+			}
+			return job.run(ctx, cmd.ErrOrStderr())
+		}
+
 		job := &preprocessJob{feature: feature, preset: preset, sampleRate: sampleRate,
 			to: to, workers: runtime.GOMAXPROCS(0)}
 		overrides := map[string]int{"n-fft": nFFT, "hop": hop, "n-mels": nMels, "n-mfcc": nMFCC}
@@ -98,10 +123,7 @@ func newPreprocessCommand() *cobra.Command {
 			return err
 		}
 		job.sources = sources
-
-		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		job.progress = newClipProgress(cmd.ErrOrStderr(), len(sources))
+		job.progress = newClipProgress(cmd.ErrOrStderr(), len(sources), "clips")
 		return job.run(ctx, cmd.ErrOrStderr())
 	}
 	return cmd
@@ -112,11 +134,8 @@ func init() { extraCommands = append(extraCommands, newPreprocessCommand) }
 // configure checks the flags other than --src and builds the feature
 // parameters from the preset and the flags that override it.
 func (j *preprocessJob) configure(cmd *cobra.Command, overrides map[string]int) error {
-	if j.to == "" {
-		return usageErrorf("--to is required: the Parquet file to write")
-	}
-	if info, err := os.Stat(j.to); err == nil && info.IsDir() {
-		return usageErrorf("--to %s: is a folder, expected a file name", j.to)
+	if err := checkOutputPath(j.to); err != nil {
+		return err
 	}
 	if j.feature != tables.LogMel && j.feature != tables.MFCC {
 		return usageErrorf("--features %q: expected logmel or mfcc", j.feature)
@@ -147,6 +166,17 @@ func (j *preprocessJob) configure(cmd *cobra.Command, overrides map[string]int) 
 		return usageErrorf("feature parameters: %w", err)
 	}
 	j.config = config
+	return nil
+}
+
+// checkOutputPath rejects a missing --to and one that is a folder.
+func checkOutputPath(to string) error {
+	if to == "" {
+		return usageErrorf("--to is required: the Parquet file to write")
+	}
+	if info, err := os.Stat(to); err == nil && info.IsDir() {
+		return usageErrorf("--to %s: is a folder, expected a file name", to)
+	}
 	return nil
 }
 
@@ -215,7 +245,7 @@ func (j *preprocessJob) run(ctx context.Context, stderr io.Writer) error {
 	if err := writer.Commit(); err != nil {
 		return err
 	}
-	if err := writeFailures(j.to+".errors.jsonl", failures); err != nil {
+	if err := writeSideFile(j.to+".errors.jsonl", failures); err != nil {
 		return err
 	}
 	return j.summarize(stderr, writer.Rows(), failures, time.Since(start))
@@ -260,41 +290,55 @@ type clipResult struct {
 }
 
 // extractAll computes the clips on j.workers goroutines and sends the
-// results in the order of j.sources. When ctx is done it starts no more
-// clips, finishes those started and closes the channel. At most three
-// clips per worker are in memory at once.
+// results in the order of j.sources (see runOrdered).
 func (j *preprocessJob) extractAll(ctx context.Context) <-chan clipResult {
-	type task struct {
-		source string
-		done   chan<- clipResult
+	workers := make([]func(string) clipResult, j.workers)
+	for i := range workers {
+		extractor := newClipExtractor(j)
+		workers[i] = func(source string) clipResult {
+			row, err := extractor.extract(source)
+			return clipResult{source, row, err}
+		}
 	}
-	tasks := make(chan task, j.workers)
-	pending := make(chan chan clipResult, 2*j.workers)
+	return runOrdered(ctx, slices.Values(j.sources), workers)
+}
+
+// runOrdered calls the functions of workers, each on its own goroutine, on
+// the inputs, and sends the results in the order of the inputs. When ctx
+// is done it takes no more inputs, finishes those started and closes the
+// channel. At most three inputs per worker are in memory at once. The
+// caller must receive until the channel is closed.
+func runOrdered[In, Out any](ctx context.Context, inputs iter.Seq[In],
+	workers []func(In) Out) <-chan Out {
+	type task struct {
+		input In
+		done  chan<- Out
+	}
+	tasks := make(chan task, len(workers))
+	pending := make(chan chan Out, 2*len(workers))
 	go func() {
 		defer close(tasks)
 		defer close(pending)
-		for _, source := range j.sources {
-			done := make(chan clipResult, 1)
+		for input := range inputs {
+			done := make(chan Out, 1)
 			select {
 			case <-ctx.Done():
 				return
 			case pending <- done:
 			}
-			tasks <- task{source, done}
+			tasks <- task{input, done}
 		}
 	}()
 
-	for range j.workers {
+	for _, work := range workers {
 		go func() {
-			extractor := newClipExtractor(j)
 			for t := range tasks {
-				row, err := extractor.extract(t.source)
-				t.done <- clipResult{t.source, row, err}
+				t.done <- work(t.input)
 			}
 		}()
 	}
 
-	results := make(chan clipResult)
+	results := make(chan Out)
 	go func() {
 		defer close(results)
 		for done := range pending {
@@ -387,24 +431,24 @@ func (e *clipExtractor) plan(rate int) (*spectro.Plan, error) {
 	return plan, nil
 }
 
-// writeFailures writes one JSON object per failed clip to path, or removes
-// the file that an earlier run left there when no clip failed.
-func writeFailures(path string, failures []clipFailure) error {
-	if len(failures) == 0 {
+// writeSideFile writes one JSON object per entry to path (JSON Lines), or
+// removes the file that an earlier run left there when there are none.
+func writeSideFile[T any](path string, entries []T) error {
+	if len(entries) == 0 {
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove old error list %s: %w", path, err)
+			return fmt.Errorf("remove old list %s: %w", path, err)
 		}
 		return nil
 	}
-	file, err := pipeline.CreateAtomic(path)
+	file, err := atomicfile.Create(path)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
 	encoder := json.NewEncoder(file)
-	for _, failure := range failures {
-		if err := encoder.Encode(failure); err != nil {
-			return fmt.Errorf("write error list %s: %w", path, err)
+	for _, entry := range entries {
+		if err := encoder.Encode(entry); err != nil {
+			return fmt.Errorf("write list %s: %w", path, err)
 		}
 	}
 	return file.Commit()
@@ -419,7 +463,7 @@ func (j *preprocessJob) summarize(stderr io.Writer, written int64, failures []cl
 		written, j.to, elapsed.Seconds(), float64(written)/max(elapsed.Seconds(), 1e-9))
 	if len(failures) > 0 {
 		fmt.Fprintf(stderr, ", %d failed: %s; all failures in %s.errors.jsonl",
-			len(failures), listFailures(failures, 3), j.to)
+			len(failures), listErrors(failureMessages(failures), 3), j.to)
 	}
 	fmt.Fprintln(stderr)
 
@@ -433,14 +477,19 @@ func (j *preprocessJob) summarize(stderr io.Writer, written int64, failures []cl
 	return nil
 }
 
-// listFailures joins the first n failures, then counts the rest.
-func listFailures(failures []clipFailure, n int) string {
-	var parts []string
-	for _, failure := range failures[:min(n, len(failures))] {
-		parts = append(parts, failure.Error)
+func failureMessages(failures []clipFailure) []string {
+	messages := make([]string, len(failures))
+	for i, failure := range failures {
+		messages[i] = failure.Error
 	}
-	if len(failures) > n {
-		parts = append(parts, fmt.Sprintf("and %d more", len(failures)-n))
+	return messages
+}
+
+// listErrors joins the first n messages, then counts the rest.
+func listErrors(messages []string, n int) string {
+	parts := slices.Clone(messages[:min(n, len(messages))])
+	if len(messages) > n {
+		parts = append(parts, fmt.Sprintf("and %d more", len(messages)-n))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -450,20 +499,22 @@ func listFailures(failures []clipFailure, n int) string {
 type clipProgress struct {
 	out     io.Writer
 	enabled bool
-	total   int
+	unit    string // what is counted, plural: "clips", "images", "frames"
+	total   int    // 0 when unknown; the line then shows no remaining time
 	start   time.Time
 	drawn   time.Time
 	shown   bool
 }
 
-func newClipProgress(stderr io.Writer, total int) *clipProgress {
+func newClipProgress(stderr io.Writer, total int, unit string) *clipProgress {
 	file, ok := stderr.(*os.File)
 	enabled := false
 	if ok {
 		info, err := file.Stat()
 		enabled = err == nil && info.Mode()&os.ModeCharDevice != 0
 	}
-	return &clipProgress{out: stderr, enabled: enabled, total: total, start: time.Now()}
+	return &clipProgress{out: stderr, enabled: enabled, unit: unit, total: total,
+		start: time.Now()}
 }
 
 func (p *clipProgress) update(done, failed int) {
@@ -474,9 +525,14 @@ func (p *clipProgress) update(done, failed int) {
 	p.drawn = now
 	elapsed := now.Sub(p.start).Seconds()
 	rate := float64(done) / max(elapsed, 1e-9)
-	remaining := time.Duration(float64(p.total-done) / max(rate, 1e-9) * float64(time.Second))
-	fmt.Fprintf(p.out, "\rpreprocess: %d/%d clips, %d failed, %.0f clips/s, %s left ",
-		done, p.total, failed, rate, remaining.Round(time.Second))
+	if p.total == 0 {
+		fmt.Fprintf(p.out, "\rpreprocess: %d %s, %d failed, %.1f %s/s ",
+			done, p.unit, failed, rate, p.unit)
+	} else {
+		remaining := time.Duration(float64(p.total-done) / max(rate, 1e-9) * float64(time.Second))
+		fmt.Fprintf(p.out, "\rpreprocess: %d/%d %s, %d failed, %.1f %s/s, %s left ",
+			done, p.total, p.unit, failed, rate, p.unit, remaining.Round(time.Second))
+	}
 	p.shown = true
 }
 
