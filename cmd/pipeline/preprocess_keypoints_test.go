@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -455,4 +458,82 @@ func printLabel(label *int32) string {
 		return "null"
 	}
 	return string(rune('0' + *label))
+}
+
+// duckDBKeypoints is the part of the output of tools/duckdb/check.mjs
+// --json for a keypoint file that the test compares.
+type duckDBKeypoints struct {
+	Rows         int `json:"rows"`
+	ParquetTypes []struct {
+		Name string  `json:"name"`
+		Type *string `json:"type"`
+	} `json:"parquetTypes"`
+	Mismatches int `json:"shapeMismatches"`
+	Sample     []struct {
+		Source        string  `json:"source"`
+		Index         int32   `json:"index"`
+		Handedness    *string `json:"handedness"`
+		Label         *int32  `json:"label"`
+		LandmarkCount int     `json:"landmark_count"`
+		FirstLandmark struct {
+			X          float64  `json:"x"`
+			Visibility *float64 `json:"visibility"`
+		} `json:"first_landmark"`
+	} `json:"sample"`
+}
+
+func TestPreprocessKeypointsDuckDB(t *testing.T) {
+	tool := filepath.Join("..", "..", "tools", "duckdb")
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("DuckDB check skipped: node not found; install Node.js, then run " +
+			"`npm install` in tools/duckdb")
+	}
+	if _, err := os.Stat(filepath.Join(tool, "node_modules", "@duckdb", "node-api")); err != nil {
+		t.Skip("DuckDB check skipped: run `npm install` in tools/duckdb to enable it")
+	}
+	out := filepath.Join(t.TempDir(), "hands.parquet")
+	if code, _, stderr := run(t, "preprocess", "--src", committedPhotos, "--landmarks",
+		"hands", "--to", out); code != exitOK {
+		t.Fatalf("exit code %d, want 0; stderr:\n%s", code, stderr)
+	}
+	output, err := exec.Command("node", filepath.Join(tool, "check.mjs"), out,
+		"--rows", "20", "--json").Output()
+	if err != nil {
+		t.Fatalf("check.mjs: %v", err)
+	}
+	var got duckDBKeypoints
+	if err := json.Unmarshal(output, &got); err != nil {
+		t.Fatalf("check.mjs output: %v", err)
+	}
+
+	want := readKeypointRows(t, out)
+	if got.Rows != len(want) || len(got.Sample) != len(want) {
+		t.Fatalf("DuckDB counts %d rows and returns %d, want %d", got.Rows, len(got.Sample),
+			len(want))
+	}
+	if got.Mismatches != 0 {
+		t.Errorf("DuckDB finds %d rows with a wrong landmark count", got.Mismatches)
+	}
+	for _, column := range got.ParquetTypes {
+		if column.Type != nil && *column.Type == "INT96" {
+			t.Errorf("DuckDB reads column %s as INT96", column.Name)
+		}
+	}
+	for i, row := range got.Sample {
+		if row.Source != want[i].Source || row.Index != want[i].Index ||
+			row.LandmarkCount != len(want[i].Landmarks) {
+			t.Errorf("DuckDB row %d: %s hand %d with %d landmarks, want %s %d with %d", i,
+				row.Source, row.Index, row.LandmarkCount, want[i].Source, want[i].Index,
+				len(want[i].Landmarks))
+		}
+		if !reflect.DeepEqual(row.Label, want[i].Label) ||
+			!reflect.DeepEqual(row.Handedness, want[i].Handedness) {
+			t.Errorf("DuckDB row %d: label %v handedness %v, want %v %v", i, row.Label,
+				row.Handedness, want[i].Label, want[i].Handedness)
+		}
+		if row.FirstLandmark.X != want[i].Landmarks[0].X || row.FirstLandmark.Visibility != nil {
+			t.Errorf("DuckDB row %d: wrist x %g visibility %v, want %g and null", i,
+				row.FirstLandmark.X, row.FirstLandmark.Visibility, want[i].Landmarks[0].X)
+		}
+	}
 }
