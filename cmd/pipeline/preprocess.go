@@ -104,6 +104,11 @@ func newPreprocessCommand() *cobra.Command {
 		}
 		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		go func() {
+			// After the first Ctrl-C, a second one kills the process at once.
+			<-ctx.Done()
+			stop()
+		}()
 		if mode == "landmarks" {
 			job, err := landmarkFlags.job(src, to)
 			if err != nil {

@@ -156,15 +156,15 @@ func (j *keypointJob) setSource(src string) error {
 // On cancellation of ctx it writes the images or frames finished so far.
 func (j *keypointJob) run(ctx context.Context, stderr io.Writer) error {
 	start := time.Now()
-	workers, err := j.newWorkers()
-	if err != nil {
-		return err
-	}
 	inputs, closeInputs, err := j.inputs()
 	if err != nil {
 		return err
 	}
 	defer closeInputs()
+	workers, err := j.newWorkers()
+	if err != nil {
+		return err
+	}
 	if j.video == "" && len(j.images) == 0 {
 		slog.Warn("no image files found; writing a file without rows", "src", j.src, "to", j.to)
 	}

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -536,4 +538,24 @@ func TestPreprocessKeypointsDuckDB(t *testing.T) {
 				row.FirstLandmark.X, row.FirstLandmark.Visibility, want[i].Landmarks[0].X)
 		}
 	}
+}
+
+// BenchmarkPreprocessHands writes the hands of the sign-digit photos of
+// the digit 0 (195 photos), on one goroutine per CPU.
+func BenchmarkPreprocessHands(b *testing.B) {
+	images, err := listImageFiles(shareddata.Path(b, "sign-digits/0"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "hands.parquet")
+
+	b.ReportAllocs()
+	for b.Loop() {
+		job := &keypointJob{src: "sign-digits/0", images: images, kind: tables.KindHand,
+			to: out, workers: runtime.GOMAXPROCS(0)}
+		if err := job.run(context.Background(), io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(images)*b.N)/b.Elapsed().Seconds(), "img/s")
 }
