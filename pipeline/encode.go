@@ -22,11 +22,9 @@ func AppendJSON(dst []byte, r *Record) []byte {
 	dst = appendOptionalFloat(dst, r.TimestampMs)
 	dst = append(dst, `,"duration_ms":`...)
 	dst = appendOptionalFloat(dst, r.DurationMs)
-	dst = append(dst, `,"model":{"name":`...)
-	dst = appendString(dst, r.Model.Name)
-	dst = append(dst, `,"sha256":`...)
-	dst = appendString(dst, r.Model.SHA256)
-	dst = append(dst, `},"prediction":`...)
+	dst = append(dst, `,"model":`...)
+	dst = appendModel(dst, r.Model)
+	dst = append(dst, `,"prediction":`...)
 	dst = appendPrediction(dst, r.Prediction)
 	dst = append(dst, `,"probs":`...)
 	dst = appendFloats(dst, r.Probs)
@@ -47,6 +45,17 @@ func AppendJSON(dst []byte, r *Record) []byte {
 		dst = appendString(dst, r.Err)
 	}
 	return append(dst, "}\n"...)
+}
+
+func appendModel(dst []byte, m ModelInfo) []byte {
+	if m == (ModelInfo{}) {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, `{"name":`...)
+	dst = appendString(dst, m.Name)
+	dst = append(dst, `,"sha256":`...)
+	dst = appendString(dst, m.SHA256)
+	return append(dst, '}')
 }
 
 func appendPrediction(dst []byte, p *Prediction) []byte {

@@ -28,7 +28,7 @@ type Config struct {
 
 	// Observe, when set, is called by an encode worker for every record,
 	// in no particular order, with the unit's model input (nil for an
-	// error record). Overlay images are written this way. An error is
+	// error record and for a unit without model input). Overlay images are written this way. An error is
 	// counted in Stats.ObserveErrors and does not change the record.
 	Observe func(r *Record, input []float32) error
 
@@ -49,8 +49,10 @@ type Stats struct {
 	ObserveErrors int // records whose Observe call failed
 }
 
-// Engine runs sources through one model. It is not safe for concurrent
-// use, because the model's buffers are reused from batch to batch.
+// Engine runs sources through one model, or through none when Config.Net
+// is nil: then only sources with Input.DecodeUnit work, and their records
+// carry landmarks without predictions. It is not safe for concurrent use,
+// because the model's buffers are reused from batch to batch.
 type Engine struct {
 	cfg       Config
 	explainer *explain.Explainer
@@ -59,9 +61,6 @@ type Engine struct {
 
 // New checks cfg and returns an Engine.
 func New(cfg Config) (*Engine, error) {
-	if cfg.Net == nil {
-		return nil, errors.New("pipeline: no model")
-	}
 	if cfg.Batch < 0 {
 		return nil, fmt.Errorf("pipeline: batch size %d, expected a positive number", cfg.Batch)
 	}
@@ -74,6 +73,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.EncodeWorkers <= 0 {
 		cfg.EncodeWorkers = runtime.GOMAXPROCS(0)
 	}
+	if cfg.Net == nil {
+		if cfg.Explain.Saliency || cfg.Explain.GradCAM {
+			return nil, errors.New("pipeline: explanations need a model")
+		}
+		return &Engine{cfg: cfg}, nil
+	}
 	explainer, err := explain.New(cfg.Net, cfg.Explain)
 	if err != nil {
 		return nil, err
@@ -85,8 +90,14 @@ func New(cfg Config) (*Engine, error) {
 	return &Engine{cfg: cfg, explainer: explainer, sampleLen: sampleLen}, nil
 }
 
-// GradCAMLayer returns the layer Grad-CAM uses, or "" without Grad-CAM.
-func (e *Engine) GradCAMLayer() string { return e.explainer.GradCAMLayer() }
+// GradCAMLayer returns the layer Grad-CAM uses, or "" without Grad-CAM or
+// without a model.
+func (e *Engine) GradCAMLayer() string {
+	if e.explainer == nil {
+		return ""
+	}
+	return e.explainer.GradCAMLayer()
+}
 
 // Run streams every input of the sources, in order, through the model and
 // writes one JSON line per input to w. It closes the sources. When ctx is
@@ -138,11 +149,13 @@ type sequenced[T any] struct {
 
 // unit is one decoded input on its way to the model.
 type unit struct {
-	seq   int
-	input Input
-	x     []float32 // model input [C·H·W]; nil when err is set
-	notes []string
-	err   error
+	seq        int
+	input      Input
+	x          []float32 // model input [C·H·W]; nil for an error or no model input
+	notes      []string
+	landmarks  []byte // the record's landmarks as JSON; nil for null
+	attachment any
+	err        error
 }
 
 // read pulls the sources in order and numbers their inputs. It takes a

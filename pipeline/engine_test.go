@@ -377,7 +377,8 @@ func TestNewRejectsConfig(t *testing.T) {
 		edit func(*Config)
 		want string
 	}{
-		{"no model", func(c *Config) { c.Net = nil }, "pipeline: no model"},
+		{"maps without model", func(c *Config) { c.Net = nil },
+			"pipeline: explanations need a model"},
 		{"negative batch", func(c *Config) { c.Batch = -1 },
 			"pipeline: batch size -1, expected a positive number"},
 		{"dense Grad-CAM layer", func(c *Config) { c.Explain.GradCAMLayer = "fc2" },

@@ -22,9 +22,14 @@ type Record struct {
 	GradCAM   *Map
 	Notes     []string // changes made to the input: resampled, padded, inverted
 	Err       string   // empty unless the unit failed
+
+	// Attachment is Decoded.Attachment of the unit, for Config.Observe; it
+	// is not written.
+	Attachment any
 }
 
-// ModelInfo identifies the model that produced a record.
+// ModelInfo identifies the model that produced a record. The zero value,
+// for a run without a model (landmarks only), is written as null.
 type ModelInfo struct {
 	Name   string
 	SHA256 string // hex digest of the weights file

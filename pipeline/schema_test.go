@@ -67,6 +67,13 @@ func (c *schemaChecker) checkKeyword(schema map[string]any, keyword string, arg,
 		if fmt.Sprint(arg) != fmt.Sprint(value) {
 			return fmt.Errorf("%s: %v, expected %v", path, value, arg)
 		}
+	case "enum":
+		for _, allowed := range arg.([]any) {
+			if fmt.Sprint(allowed) == fmt.Sprint(value) {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s: %v, expected one of %v", path, value, arg)
 	case "required":
 		return checkRequired(arg.([]any), value, path)
 	case "properties":

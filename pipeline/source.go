@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 
 	"pipeline/models"
 )
@@ -22,6 +23,12 @@ type Input struct {
 	// Next, so sources leave the expensive work to it.
 	Decode func(spec *models.Spec, dst []float32) (notes []string, err error)
 
+	// DecodeUnit, when set, is called in place of Decode by sources whose
+	// units carry landmarks or may have no model input (a frame without a
+	// hand). spec and dst are nil when the engine runs without a model.
+	// It runs on a decode worker as Decode does.
+	DecodeUnit func(spec *models.Spec, dst []float32) (Decoded, error)
+
 	// Err, when set, is why the unit could not be read; it names the input.
 	// Decode is not called then.
 	Err error
@@ -39,4 +46,22 @@ type Source interface {
 
 	// Close releases the source. It may be called more than once.
 	Close() error
+}
+
+// Decoded is what DecodeUnit returns for one unit.
+type Decoded struct {
+	Notes []string
+
+	// Landmarks is written as the record's landmarks: a JSON array with one
+	// entry per hand or pose (AppendLandmarks), or nil for null.
+	Landmarks json.RawMessage
+
+	// NoModelInput says that dst was not filled, because the unit has
+	// nothing for the model (no hand found). The unit then gets a record
+	// without prediction, probabilities or maps, and no error.
+	NoModelInput bool
+
+	// Attachment is handed to Config.Observe in Record.Attachment and never
+	// written: the decoded frame and its keypoints, for overlays.
+	Attachment any
 }

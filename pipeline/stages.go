@@ -43,8 +43,17 @@ func (e *Engine) decodeOne(in sequenced[Input]) *unit {
 	if u.err != nil {
 		return u
 	}
+	if in.value.DecodeUnit != nil {
+		e.decodeUnit(u)
+		return u
+	}
 	if in.value.Decode == nil {
 		u.err = fmt.Errorf("pipeline: %s input %d: source gave no decoder",
+			in.value.Source, in.value.Index)
+		return u
+	}
+	if e.cfg.Net == nil {
+		u.err = fmt.Errorf("pipeline: %s input %d: this input needs a model",
 			in.value.Source, in.value.Index)
 		return u
 	}
@@ -57,6 +66,28 @@ func (e *Engine) decodeOne(in sequenced[Input]) *unit {
 	}
 	u.x = x
 	return u
+}
+
+// decodeUnit runs u's DecodeUnit and keeps its landmarks and attachment.
+// Without a model, spec and dst are nil and u gets no model input.
+func (e *Engine) decodeUnit(u *unit) {
+	var spec *models.Spec
+	var x []float32
+	if e.cfg.Net != nil {
+		spec = &e.cfg.Net.Spec
+		x = make([]float32, e.sampleLen)
+	}
+	decoded, err := u.input.DecodeUnit(spec, x)
+	u.notes = append(u.notes, decoded.Notes...)
+	u.landmarks = decoded.Landmarks
+	u.attachment = decoded.Attachment
+	if err != nil {
+		u.err = err
+		return
+	}
+	if !decoded.NoModelInput {
+		u.x = x
+	}
 }
 
 // batch restores the stream order and groups units into batches of up to
@@ -133,9 +164,9 @@ func (e *Engine) infer(ctx context.Context, batches <-chan []*unit, jobs chan<- 
 // inferBatch fills job's records for units, reusing x as the input buffer
 // when it is large enough, and returns the buffer.
 func (e *Engine) inferBatch(units []*unit, x *models.Tensor, job *encodeJob) *models.Tensor {
-	var good []int // indexes of units that decoded
+	var good []int // indexes of units with a model input
 	for i, u := range units {
-		if u.err == nil {
+		if u.err == nil && u.x != nil {
 			good = append(good, i)
 		}
 	}
@@ -153,8 +184,11 @@ func (e *Engine) inferBatch(units []*unit, x *models.Tensor, job *encodeJob) *mo
 		}
 	}
 	for i, u := range units {
-		if u.err != nil {
+		switch {
+		case u.err != nil:
 			job.records[i] = e.errorRecord(u)
+		case u.x == nil:
+			job.records[i] = e.baseRecord(u) // no model input: no prediction
 		}
 	}
 	return x
@@ -180,6 +214,7 @@ func (e *Engine) baseRecord(u *unit) Record {
 		Source: u.input.Source, Index: u.input.Index,
 		TimestampMs: u.input.TimestampMs, DurationMs: u.input.DurationMs,
 		Model: e.cfg.Model, Notes: u.notes,
+		Landmarks: u.landmarks, Attachment: u.attachment,
 	}
 }
 

@@ -1,0 +1,285 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"runtime"
+	"slices"
+
+	"pipeline/landmarks"
+	"pipeline/models"
+	"pipeline/signdigits"
+	"pipeline/video"
+)
+
+// Kinds of keypoints a KeypointFinder looks for.
+const (
+	KindHand = "hand"
+	KindPose = "pose"
+)
+
+// Notes of frames in which nothing was found. They are not errors.
+const (
+	NoteNoHand = "no hand found"
+	NoteNoPose = "no pose found"
+)
+
+// KeypointOptions configures a KeypointFinder.
+type KeypointOptions struct {
+	Kind  string // KindHand or KindPose
+	Hands landmarks.HandOptions
+	Pose  landmarks.PoseOptions
+
+	// Mirrored says that frames are mirrored, as a selfie preview is. It
+	// decides the handedness written: the person's hand.
+	Mirrored bool
+
+	// MaxFrames limits the frames or images read from each source; 0 reads
+	// all of them.
+	MaxFrames int
+
+	// Landmarkers is the number of idle landmarkers kept for reuse, one
+	// per decode worker; 0 means GOMAXPROCS, the engine's default.
+	Landmarkers int
+
+	// Attach keeps each frame and its keypoints in Decoded.Attachment as a
+	// *KeypointFrame, for overlays. It holds the frame's pixels until the
+	// record is encoded.
+	Attach bool
+}
+
+// KeypointFrame is the attachment of a keypoint unit when
+// KeypointOptions.Attach is set.
+type KeypointFrame struct {
+	Frame video.Frame
+	Hands []landmarks.Hand // all hands found; nil for pose
+	Best  int              // index in Hands of the hand given to the model; -1 for none
+	Pose  *landmarks.Pose  // the body found; nil for hands or when none was
+}
+
+// KeypointFinder opens video, webcam and image sources whose units are the
+// hands or the body that MediaPipe's landmark models find in each frame.
+// Every frame is searched on its own (MediaPipe's image mode), so frames
+// can be decoded concurrently and out of order.
+//
+// NOTE: landmarks has no video mode (tracking from the previous frame)
+// yet. With one, frames would depend on their predecessor, and each source
+// would need one landmarker fed its frames in order.
+type KeypointFinder struct {
+	opts KeypointOptions
+	idle chan *landmarker // landmarkers not in use; at most opts.Landmarkers
+}
+
+// landmarker is one hand or pose landmarker with its frame buffer. It is
+// used by one decode worker at a time.
+type landmarker struct {
+	hands *landmarks.HandLandmarker
+	pose  *landmarks.PoseLandmarker
+	rgba  *image.RGBA
+}
+
+// NewKeypointFinder checks opts and loads one landmarker, so that a
+// model that does not load fails here and not on every frame.
+func NewKeypointFinder(opts KeypointOptions) (*KeypointFinder, error) {
+	if opts.Kind != KindHand && opts.Kind != KindPose {
+		return nil, fmt.Errorf("pipeline: keypoint kind %q, expected %s or %s",
+			opts.Kind, KindHand, KindPose)
+	}
+	if opts.Landmarkers <= 0 {
+		opts.Landmarkers = runtime.GOMAXPROCS(0)
+	}
+	f := &KeypointFinder{opts: opts, idle: make(chan *landmarker, opts.Landmarkers)}
+	first, err := f.newLandmarker()
+	if err != nil {
+		return nil, err
+	}
+	f.idle <- first
+	return f, nil
+}
+
+func (f *KeypointFinder) newLandmarker() (*landmarker, error) {
+	var l landmarker
+	var err error
+	if f.opts.Kind == KindHand {
+		l.hands, err = landmarks.NewHandLandmarker(f.opts.Hands)
+	} else {
+		l.pose, err = landmarks.NewPoseLandmarker(f.opts.Pose)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: load %s landmarker: %w", f.opts.Kind, err)
+	}
+	return &l, nil
+}
+
+// take returns an idle landmarker, or a new one when all are in use.
+func (f *KeypointFinder) take() (*landmarker, error) {
+	select {
+	case l := <-f.idle:
+		return l, nil
+	default:
+		return f.newLandmarker()
+	}
+}
+
+// give returns l for reuse, or drops it when enough are idle.
+func (f *KeypointFinder) give(l *landmarker) {
+	select {
+	case f.idle <- l:
+	default:
+		l.close()
+	}
+}
+
+func (l *landmarker) close() {
+	if l.hands != nil {
+		l.hands.Close()
+	}
+	if l.pose != nil {
+		l.pose.Close()
+	}
+}
+
+// Close releases the idle landmarkers. Sources opened by f must be done.
+func (f *KeypointFinder) Close() error {
+	for {
+		select {
+		case l := <-f.idle:
+			l.close()
+		default:
+			return nil
+		}
+	}
+}
+
+// Open opens src (a video file, webcam or webcam:N, an image or a folder of
+// images, as video.Open reads them) as a source of keypoint units. The
+// error for a path that cannot be opened matches ErrUnusableSource.
+func (f *KeypointFinder) Open(src string) (Source, error) {
+	frames, err := video.Open(src)
+	if err != nil {
+		return nil, &unusableError{src, err}
+	}
+	return &keypointSource{finder: f, name: src, frames: frames}, nil
+}
+
+// keypointSource yields the frames of one video source; its units decode
+// into keypoints and, with a keypoint model, the model input of the best
+// hand.
+type keypointSource struct {
+	finder *KeypointFinder
+	name   string
+	frames video.Source
+	read   int
+	done   bool
+}
+
+func (s *keypointSource) Name() string { return s.name }
+
+func (s *keypointSource) Close() error { return s.frames.Close() }
+
+func (s *keypointSource) Next(ctx context.Context) (Input, bool) {
+	maxFrames := s.finder.opts.MaxFrames
+	if s.done || ctx.Err() != nil || maxFrames > 0 && s.read >= maxFrames {
+		return Input{}, false
+	}
+	frame, err := s.frames.Next()
+	if errors.Is(err, io.EOF) {
+		s.done = true
+		return Input{}, false
+	}
+	s.read++
+	if frame.Source == "" {
+		frame.Source = s.name
+	}
+	if err != nil {
+		return Input{Source: frame.Source, Index: frame.Index, Err: err}, true
+	}
+
+	frame = frame.Clone() // the source reuses the pixels on the next call
+	decode := func(spec *models.Spec, dst []float32) (Decoded, error) {
+		return s.finder.decode(frame, spec, dst)
+	}
+	return Input{Source: frame.Source, Index: frame.Index, TimestampMs: frame.TimestampMs,
+		Notes: frame.Notes, DecodeUnit: decode}, true
+}
+
+// decode finds the keypoints of frame and, when spec is set, writes the
+// model input of the best hand into dst.
+func (f *KeypointFinder) decode(frame video.Frame, spec *models.Spec,
+	dst []float32) (Decoded, error) {
+	if spec != nil {
+		if err := checkKeypointModel(spec, f.opts.Kind); err != nil {
+			return Decoded{}, fmt.Errorf("pipeline: %s frame %d: %w", frame.Source,
+				frame.Index, err)
+		}
+	}
+	l, err := f.take()
+	if err != nil {
+		return Decoded{}, err
+	}
+	defer f.give(l)
+	l.rgba = frame.RGBA(l.rgba)
+
+	if f.opts.Kind == KindPose {
+		return f.decodePose(l, frame)
+	}
+	return f.decodeHands(l, frame, spec, dst)
+}
+
+// checkKeypointModel reports whether a model of spec takes the keypoints
+// of kind: only hand models, [3, 21] (package signdigits), exist.
+func checkKeypointModel(spec *models.Spec, kind string) error {
+	want := []int{signdigits.Channels, signdigits.Points}
+	if kind != KindHand || spec.InputKind != "keypoints" || !slices.Equal(spec.Input, want) {
+		return fmt.Errorf("model %s takes input %v (%q), not %s keypoints", spec.Name,
+			spec.Input, spec.InputKind, kind)
+	}
+	return nil
+}
+
+func (f *KeypointFinder) decodePose(l *landmarker, frame video.Frame) (Decoded, error) {
+	pose, err := l.pose.Detect(l.rgba)
+	if err != nil {
+		return Decoded{}, fmt.Errorf("pipeline: %s frame %d: %w", frame.Source,
+			frame.Index, err)
+	}
+	d := Decoded{Landmarks: AppendPoses(nil, pose), NoModelInput: true}
+	if pose == nil {
+		d.Notes = []string{NoteNoPose}
+	}
+	if f.opts.Attach {
+		d.Attachment = &KeypointFrame{Frame: frame, Best: -1, Pose: pose}
+	}
+	return d, nil
+}
+
+func (f *KeypointFinder) decodeHands(l *landmarker, frame video.Frame, spec *models.Spec,
+	dst []float32) (Decoded, error) {
+	hands, err := l.hands.Detect(l.rgba)
+	if err != nil {
+		return Decoded{}, fmt.Errorf("pipeline: %s frame %d: %w", frame.Source,
+			frame.Index, err)
+	}
+	d := Decoded{Landmarks: AppendHands(nil, hands, f.opts.Mirrored)}
+	best := signdigits.BestHand(hands)
+	if best == nil {
+		d.Notes = []string{NoteNoHand}
+	}
+	d.NoModelInput = spec == nil || best == nil
+	if !d.NoModelInput {
+		signdigits.Input(dst, best, frame.Width, frame.Height)
+	}
+	if f.opts.Attach {
+		attached := &KeypointFrame{Frame: frame, Hands: hands, Best: -1}
+		for i := range hands {
+			if &hands[i] == best {
+				attached.Best = i
+			}
+		}
+		d.Attachment = attached
+	}
+	return d, nil
+}
