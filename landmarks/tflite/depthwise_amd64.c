@@ -59,6 +59,39 @@ __attribute__((target("avx2,fma"))) static void pixel(
 	}
 }
 
+__attribute__((target("avx2,fma"))) void clamp_avx2(float *x, long n, float lo, float hi) {
+	__m256 low = _mm256_set1_ps(lo);
+	__m256 high = _mm256_set1_ps(hi);
+	long i = 0;
+	for (; i + 8 <= n; i += 8) {
+		__m256 v = _mm256_loadu_ps(x + i);
+		_mm256_storeu_ps(x + i, _mm256_min_ps(_mm256_max_ps(v, low), high));
+	}
+	for (; i < n; i++) {
+		float v = x[i] < lo ? lo : x[i];
+		x[i] = v > hi ? hi : v;
+	}
+}
+
+__attribute__((target("avx2,fma"))) void prelu_avx2(float *out, const float *in,
+                                                     const float *alpha, long n, long c) {
+	__m256 zero = _mm256_setzero_ps();
+	for (long start = 0; start < n; start += c) {
+		const float *src = in + start;
+		float *dst = out + start;
+		long i = 0;
+		for (; i + 8 <= c; i += 8) {
+			__m256 v = _mm256_loadu_ps(src + i);
+			__m256 negative = _mm256_mul_ps(_mm256_min_ps(v, zero), _mm256_loadu_ps(alpha + i));
+			_mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_max_ps(v, zero), negative));
+		}
+		for (; i < c; i++) {
+			float v = src[i];
+			dst[i] = (v > 0 ? v : 0) + (v < 0 ? v : 0) * alpha[i];
+		}
+	}
+}
+
 enum { MAX_TAPS = 64 };
 
 __attribute__((target("avx2,fma"))) void depthwise_avx2(

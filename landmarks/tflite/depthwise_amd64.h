@@ -13,4 +13,11 @@ void depthwise_avx2(const float *in, const float *w, const float *bias, float *o
                     long k_h, long k_w, long stride_h, long stride_w,
                     long dilation_h, long dilation_w, long pad_top, long pad_left);
 
+// clamp_avx2 limits each of the n values of x to [lo, hi] in place.
+void clamp_avx2(float *x, long n, float lo, float hi);
+
+// prelu_avx2 computes out[i] = max(in[i], 0) + min(in[i], 0)·alpha[i mod c]
+// for n values, with n a multiple of c.
+void prelu_avx2(float *out, const float *in, const float *alpha, long n, long c);
+
 #endif

@@ -17,6 +17,23 @@ var hasFastDepthwise = C.depthwise_has_avx2_fma() != 0
 // maxFastTaps is the window size (kH·kW) that the C kernel holds at most.
 const maxFastTaps = 64
 
+// clampFast limits every value of x to [lo, hi] in place.
+func clampFast(x []float32, lo, hi float32) {
+	if len(x) == 0 {
+		return
+	}
+	C.clamp_avx2((*C.float)(unsafe.Pointer(&x[0])), C.long(len(x)), C.float(lo), C.float(hi))
+}
+
+// preluFast runs PRELU with alpha repeating every len(alpha) values.
+func preluFast(out, in, alpha []float32) {
+	if len(out) == 0 {
+		return
+	}
+	C.prelu_avx2((*C.float)(unsafe.Pointer(&out[0])), (*C.float)(unsafe.Pointer(&in[0])),
+		(*C.float)(unsafe.Pointer(&alpha[0])), C.long(len(out)), C.long(len(alpha)))
+}
+
 // depthwiseFast runs one image of a depthwise convolution with depth
 // multiplier 1 in one cgo call.
 func depthwiseFast(in, weights, bias, out []float32, w window) {

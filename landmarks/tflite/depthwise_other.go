@@ -7,6 +7,14 @@ const hasFastDepthwise = false
 
 const maxFastTaps = 0
 
+func clampFast(x []float32, lo, hi float32) {
+	panic("tflite: clampFast without the AVX2 kernel")
+}
+
+func preluFast(out, in, alpha []float32) {
+	panic("tflite: preluFast without the AVX2 kernel")
+}
+
 func depthwiseFast(in, weights, bias, out []float32, w window) {
 	panic("tflite: depthwiseFast without the AVX2 kernel")
 }

@@ -157,6 +157,10 @@ func (k *pRelu) flops() int64 { return int64(k.out.Len()) }
 
 func (k *pRelu) run() {
 	in := k.in.Data[:len(k.out.Data)]
+	if k.castAlpha.kind == broadcastRepeat && hasFastDepthwise {
+		preluFast(k.out.Data, in, k.alpha.Data)
+		return
+	}
 	if k.castAlpha.kind == broadcastRepeat {
 		alpha := k.alpha.Data
 		c := 0

@@ -34,6 +34,10 @@ func (a activation) valid() error {
 
 // apply applies the activation to x in place.
 func (a activation) apply(x []float32) {
+	if lo, hi, ok := a.bounds(); ok && hasFastDepthwise {
+		clampFast(x, lo, hi)
+		return
+	}
 	switch a {
 	case actRelu:
 		for i, v := range x {
@@ -52,6 +56,20 @@ func (a activation) apply(x []float32) {
 			x[i] = float32(math.Tanh(float64(v)))
 		}
 	}
+}
+
+// bounds returns the interval that a clamping activation keeps values in;
+// ok is false for NONE and TANH.
+func (a activation) bounds() (lo, hi float32, ok bool) {
+	switch a {
+	case actRelu:
+		return 0, math.MaxFloat32, true
+	case actReluN1To1:
+		return -1, 1, true
+	case actRelu6:
+		return 0, 6, true
+	}
+	return 0, 0, false
 }
 
 // windowOptions holds the fields that Conv2DOptions,
