@@ -33,6 +33,7 @@ type runOptions struct {
 	saliency     string
 	out          string
 	overlayDir   string
+	show         bool // show keypoint overlays in a window
 	batch        int
 	window, hop  time.Duration // audio windows; 0 takes each clip whole
 }
@@ -40,7 +41,8 @@ type runOptions struct {
 func newRunCommand() *cobra.Command {
 	var opts runOptions
 	cmd := &cobra.Command{
-		Use:   "run [--src PATH]... [--model NAME | --weights FILE] [--out FILE]",
+		Use: "run [--src PATH]... [--model NAME | --weights FILE | --landmarks hands|pose] " +
+			"[--out FILE]",
 		Short: "Predict and explain inputs, one JSON line per input",
 		Long: "run streams inputs through a model and writes one JSON line per input:\n" +
 			"the prediction, the class probabilities and the saliency and Grad-CAM maps,\n" +
@@ -53,14 +55,22 @@ func newRunCommand() *cobra.Command {
 			"them or - for one WAV stream on stdin, and each clip becomes one line, or\n" +
 			"each window of it with --window 1s --hop 0.5s. Without --src, five FSDD\n" +
 			"clips embedded in the binary are used.\n\n" +
+			"--landmarks hands|pose finds keypoints with MediaPipe's landmark models in\n" +
+			"each frame of a video, webcam or webcam:N, an image or a folder of images,\n" +
+			"and writes them without a model (model, prediction: null). With a keypoint\n" +
+			"model (--model signdigits) each frame's best hand is also predicted and\n" +
+			"explained per point; a frame without a hand gets the note \"no hand found\".\n" +
+			"--overlay-dir and --show draw the hand with each point coloured by its\n" +
+			"importance.\n\n" +
 			"Exit codes: 0 when every input gave a prediction, 1 when some became error\n" +
 			"lines, 2 for bad flags or a source that cannot be opened.",
 		Args: cobra.NoArgs,
 	}
 	model := addModelFlags(cmd)
 	addRunFlags(cmd, &opts)
+	keypoints := addLandmarkFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		return runPipeline(cmd, model, opts)
+		return runPipeline(cmd, model, keypoints, opts)
 	}
 	return cmd
 }
@@ -83,6 +93,8 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 		"at the end (default: stdout)")
 	f.StringVar(&opts.overlayDir, "overlay-dir", "", "also write a PNG per input to DIR: "+
 		"the input with its maps blended over it")
+	f.BoolVar(&opts.show, "show", false, "keypoint runs: show each frame with its keypoints "+
+		"and their importance in a window (needs a display; q or Esc stops)")
 	f.DurationVar(&opts.window, "window", 0, "audio: cut recordings into windows of this "+
 		"length, e.g. 1s (default: one line per whole clip)")
 	f.DurationVar(&opts.hop, "hop", 0, "audio: distance between window starts, e.g. 0.5s "+
@@ -91,7 +103,11 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 		"(memory grows with it, about 0.3 MB per input for LeNet-5 with both maps)")
 }
 
-func runPipeline(cmd *cobra.Command, model *modelFlags, opts runOptions) error {
+func runPipeline(cmd *cobra.Command, model *modelFlags, keypoints *landmarkFlags,
+	opts runOptions) error {
+	if landmarksOnly(cmd, opts) {
+		return runLandmarksOnly(cmd, keypoints, opts)
+	}
 	cfg, err := opts.engineConfig()
 	if err != nil {
 		return err
@@ -102,6 +118,12 @@ func runPipeline(cmd *cobra.Command, model *modelFlags, opts runOptions) error {
 	}
 	cfg.Net = net
 	cfg.Model = pipeline.ModelInfo{Name: net.Spec.Name, SHA256: digest}
+	if net.Spec.InputKind == "keypoints" {
+		return runKeypointModel(cmd, keypoints, opts, cfg)
+	}
+	if err := rejectKeypointFlags(cmd, net.Spec.Name); err != nil {
+		return err
+	}
 	if opts.overlayDir != "" {
 		if cfg.Observe, err = overlayWriter(opts.overlayDir); err != nil {
 			return err
