@@ -138,7 +138,7 @@ func AvgPool2(y, x []float32, planes, h, w int) {
 func AvgPool2Grad(dx, dy []float32, planes, h, w int) {
 	checkLen("AvgPool2Grad dx", dx, planes*h*w)
 	checkLen("AvgPool2Grad dy", dy, planes*(h/2)*(w/2))
-	if hasFastLayers && planes*h*w > 0 {
+	if hasFastLayers && planes*(h/2)*(w/2) > 0 {
 		avgPool2GradFast(dx, dy, planes, h, w)
 		return
 	}
@@ -254,7 +254,7 @@ func ConvSingleChannel(y, x, weight, bias []float32, f, h, w, k int) {
 	checkLen("ConvSingleChannel weight", weight, f*k*k)
 	checkLen("ConvSingleChannel bias", bias, f)
 	checkLen("ConvSingleChannel y", y, f*oh*ow)
-	if oh < 1 || ow < 1 || f < 1 {
+	if oh < 1 || ow < 1 || f < 1 || k < 1 {
 		return
 	}
 	if hasFastLayers {
@@ -290,7 +290,7 @@ func ConvSingleChannelGrad(dw, db, dy, x []float32, f, h, w, k int) {
 	checkLen("ConvSingleChannelGrad dw", dw, f*k*k)
 	checkLen("ConvSingleChannelGrad db", db, f)
 	checkLen("ConvSingleChannelGrad dy", dy, f*oh*ow)
-	if oh < 1 || ow < 1 || f < 1 {
+	if oh < 1 || ow < 1 || f < 1 || k < 1 {
 		return
 	}
 	if hasFastLayers {

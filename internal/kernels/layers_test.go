@@ -219,3 +219,9 @@ func TestRowSumsMatchesGeneric(t *testing.T) {
 		assertNear(t, fmt.Sprint(dims), got, want, 1e-4)
 	}
 }
+
+func TestAvgPool2GradNoOutputs(t *testing.T) {
+	dx := []float32{1, 2, 3}
+	AvgPool2Grad(dx, nil, 1, 1, 3)
+	assertEqual(t, "dx", dx, []float32{0, 0, 0})
+}
