@@ -75,7 +75,7 @@ func warpTensor(dst []float32, outW, outH int, img *rgbImage, r pixelRect,
 			dx := ((float64(u)+0.5)/float64(outW) - 0.5) * r.width
 			x := r.xCenter + cos*dx - sin*dy
 			y := r.yCenter + sin*dx + cos*dy
-			red, green, blue := img.bilinear(x-0.5, y-0.5, border)
+			red, green, blue := img.sample(x-0.5, y-0.5, border)
 			o := 3 * (v*outW + u)
 			dst[o] = lo + red*scale
 			dst[o+1] = lo + green*scale
@@ -108,6 +108,18 @@ func (m *rgbImage) bilinear(x, y float64, border borderMode) (r, g, b float32) {
 		acc[2] += tap.w * float32(p[2])
 	}
 	return acc[0], acc[1], acc[2]
+}
+
+// sample reads the image at (x, y) as a GPU texture does: with a zero
+// border, points outside the image are black, and points inside blend
+// only pixels of the image (the edge pixel repeats in the last half
+// pixel). Pixel (i, j) has its centre at integer coordinates.
+func (m *rgbImage) sample(x, y float64, border borderMode) (r, g, b float32) {
+	outside := x < -0.5 || y < -0.5 || x > float64(m.width)-0.5 || y > float64(m.height)-0.5
+	if border == borderZero && outside {
+		return 0, 0, 0
+	}
+	return m.bilinear(x, y, borderReplicate)
 }
 
 // pixel returns the RGB value at (x, y); ok is false for a zero border
