@@ -3,6 +3,7 @@ package tables
 import (
 	"context"
 	"errors"
+	"flag"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -194,6 +195,64 @@ func checkArrowPoints(t *testing.T, row int, got *array.Struct, want []Keypoint)
 		if got := printArrow(visibility, i); got != printNullable(point.Visibility) {
 			t.Errorf("row %d landmark %d visibility %s, want %s", row, i, got,
 				printNullable(point.Visibility))
+		}
+	}
+}
+
+var keypointFile = flag.String("keypoints", "",
+	"keypoint file that TestArrowKeypointFile reads with Arrow's Go reader")
+
+// TestArrowKeypointFile checks a file written by `pipeline preprocess
+// --landmarks`:
+//
+//	go test ./tables -run ArrowKeypointFile -v -args -keypoints /tmp/hands.parquet
+//
+// It reads every row with Arrow's Go reader, checks the LIST layout and
+// the landmark count of each row (21 for a hand, 33 for a pose), and
+// compares every x coordinate with what parquet-go reads.
+func TestArrowKeypointFile(t *testing.T) {
+	if *keypointFile == "" {
+		t.Skip("no file to check: pass -args -keypoints FILE")
+	}
+	reader, arrowReader := openArrow(t, *keypointFile)
+	for _, name := range []string{"landmarks", "world_landmarks", "notes"} {
+		checkThreeLevelList(t, reader.MetaData().Schema, name)
+	}
+	table, err := arrowReader.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer table.Release()
+	want, _, err := ReadKeypoints(*keypointFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d rows in %d row groups", *keypointFile, table.NumRows(),
+		reader.NumRowGroups())
+	if int(table.NumRows()) != len(want) {
+		t.Fatalf("arrow read %d rows, parquet-go %d", table.NumRows(), len(want))
+	}
+
+	kind := column[*array.String](t, table, "kind")
+	landmarks := column[*array.List](t, table, "landmarks")
+	world := column[*array.List](t, table, "world_landmarks")
+	counts := map[string]int{KindHand: 21, KindPose: 33}
+	for i, row := range want {
+		points := listValues[*array.Struct](t, landmarks, i)
+		if kind.Value(i) != row.Kind || points.Len() != counts[row.Kind] {
+			t.Errorf("row %d: arrow reads %s with %d landmarks, want %s with %d", i,
+				kind.Value(i), points.Len(), row.Kind, counts[row.Kind])
+			continue
+		}
+		if n := listValues[*array.Struct](t, world, i).Len(); n != points.Len() {
+			t.Errorf("row %d: %d world landmarks for %d landmarks", i, n, points.Len())
+		}
+		x := points.Field(0).(*array.Float64)
+		for j, point := range row.Landmarks {
+			if x.Value(j) != point.X {
+				t.Errorf("row %d landmark %d: arrow x %g, parquet-go %g", i, j, x.Value(j),
+					point.X)
+			}
 		}
 	}
 }

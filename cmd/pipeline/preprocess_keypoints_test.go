@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"gocv.io/x/gocv"
+
 	"pipeline/internal/shareddata"
 	"pipeline/landmarks"
 	"pipeline/models"
@@ -558,4 +560,67 @@ func BenchmarkPreprocessHands(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(images)*b.N)/b.Elapsed().Seconds(), "img/s")
+}
+
+func TestDecodeImageFallsBackToOpenCV(t *testing.T) {
+	photo := filepath.Join(committedPhotos, "7", "IMG_1329.JPG")
+	mat := gocv.IMRead(photo, gocv.IMReadColor)
+	defer mat.Close()
+	// A TIFF with Zstandard compression (IMWRITE_TIFF_COMPRESSION 259,
+	// COMPRESSION_ZSTD 50000): Debian's libtiff writes and reads it, but
+	// golang.org/x/image/tiff does not.
+	buffer, err := gocv.IMEncodeWithParams(".tiff", mat, []int{259, 50000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buffer.Close()
+	path := filepath.Join(t.TempDir(), "photo.tiff")
+	if err := os.WriteFile(path, buffer.GetBytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := landmarks.DecodeImage(path, buffer.GetBytes()); err == nil {
+		t.Skip("landmarks.DecodeImage reads JPEG-compressed TIFF now; no fallback to test")
+	}
+
+	img, notes, err := decodeImageFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size := img.Bounds().Size(); size != image.Pt(100, 100) {
+		t.Errorf("size %v, want 100×100", size)
+	}
+	if len(notes) == 0 || !strings.HasPrefix(notes[0], "decoded by OpenCV") {
+		t.Errorf("notes %q lack the OpenCV fallback", notes)
+	}
+}
+
+func TestPreprocessMirroredImage(t *testing.T) {
+	photo := filepath.Join(committedPhotos, "7", "IMG_1329.JPG")
+	dir := t.TempDir()
+	plain, mirrored := filepath.Join(dir, "plain.parquet"), filepath.Join(dir, "mirrored.parquet")
+	for _, args := range [][]string{{"--to", plain}, {"--to", mirrored, "--mirrored"}} {
+		args = append([]string{"preprocess", "--src", photo, "--landmarks", "hands"}, args...)
+		if code, _, stderr := run(t, args...); code != exitOK {
+			t.Fatalf("%v: exit code %d; stderr:\n%s", args, code, stderr)
+		}
+	}
+	plainRows, mirroredRows := readKeypointRows(t, plain), readKeypointRows(t, mirrored)
+	if len(plainRows) == 0 || len(plainRows) != len(mirroredRows) {
+		t.Fatalf("%d rows plain, %d mirrored; want the same hands", len(plainRows),
+			len(mirroredRows))
+	}
+	for i := range plainRows {
+		if plainRows[i].Source != photo || *plainRows[i].Label != 7 {
+			t.Errorf("row %d: source %s label %d, want %s and 7", i, plainRows[i].Source,
+				*plainRows[i].Label, photo)
+		}
+		if *mirroredRows[i].PersonHandedness != *mirroredRows[i].Handedness {
+			t.Errorf("row %d: --mirrored gives person's hand %s for MediaPipe's %s", i,
+				*mirroredRows[i].PersonHandedness, *mirroredRows[i].Handedness)
+		}
+		if *plainRows[i].PersonHandedness == *plainRows[i].Handedness {
+			t.Errorf("row %d: without --mirrored the person's hand equals MediaPipe's %s", i,
+				*plainRows[i].Handedness)
+		}
+	}
 }
