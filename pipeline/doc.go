@@ -5,8 +5,9 @@
 // next by a bounded channel, so a slow sink holds back the sources rather
 // than letting memory grow. Every send selects on the context, and the
 // goroutine that owns a channel closes it. Records leave in input order,
-// and every input unit becomes exactly one record: a prediction, or an
-// error that names the input. Cancelling the context stops the sources and
+// and every input unit becomes exactly one record: a prediction, an error
+// that names the input, or, for keypoint sources, the keypoints found with
+// no prediction (no model, or no hand in the frame). Cancelling the context stops the sources and
 // writes the lines already encoded, each one whole.
 //
 // A Source yields Inputs, whose Decode turns the raw unit into the model's

@@ -212,8 +212,7 @@ func (f *KeypointFinder) decode(frame video.Frame, spec *models.Spec,
 	dst []float32) (Decoded, error) {
 	if spec != nil {
 		if err := checkKeypointModel(spec, f.opts.Kind); err != nil {
-			return Decoded{}, fmt.Errorf("pipeline: %s frame %d: %w", frame.Source,
-				frame.Index, err)
+			return Decoded{}, fmt.Errorf("pipeline: %s: %w", frameName(frame), err)
 		}
 	}
 	l, err := f.take()
@@ -243,8 +242,7 @@ func checkKeypointModel(spec *models.Spec, kind string) error {
 func (f *KeypointFinder) decodePose(l *landmarker, frame video.Frame) (Decoded, error) {
 	pose, err := l.pose.Detect(l.rgba)
 	if err != nil {
-		return Decoded{}, fmt.Errorf("pipeline: %s frame %d: %w", frame.Source,
-			frame.Index, err)
+		return Decoded{}, fmt.Errorf("pipeline: %s: %w", frameName(frame), err)
 	}
 	d := Decoded{Landmarks: AppendPoses(nil, pose), NoModelInput: true}
 	if pose == nil {
@@ -260,8 +258,7 @@ func (f *KeypointFinder) decodeHands(l *landmarker, frame video.Frame, spec *mod
 	dst []float32) (Decoded, error) {
 	hands, err := l.hands.Detect(l.rgba)
 	if err != nil {
-		return Decoded{}, fmt.Errorf("pipeline: %s frame %d: %w", frame.Source,
-			frame.Index, err)
+		return Decoded{}, fmt.Errorf("pipeline: %s: %w", frameName(frame), err)
 	}
 	d := Decoded{Landmarks: AppendHands(nil, hands, f.opts.Mirrored)}
 	best := signdigits.BestHand(hands)
@@ -282,4 +279,13 @@ func (f *KeypointFinder) decodeHands(l *landmarker, frame video.Frame, spec *mod
 		d.Attachment = attached
 	}
 	return d, nil
+}
+
+// frameName names a frame in errors: the image file of a folder, or the
+// video or webcam with the frame's index.
+func frameName(frame video.Frame) string {
+	if frame.Path != "" && frame.Path != frame.Source {
+		return frame.Path
+	}
+	return fmt.Sprintf("%s frame %d", frame.Source, frame.Index)
 }

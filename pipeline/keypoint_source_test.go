@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"pipeline/explain"
 	"pipeline/internal/shareddata"
@@ -232,5 +234,72 @@ func TestKeypointFinderRejectsKind(t *testing.T) {
 	want := `pipeline: keypoint kind "face", expected hand or pose`
 	if err == nil || err.Error() != want {
 		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
+// unitSource yields n inputs through DecodeUnit after a random delay of
+// up to maxDelay. Inputs whose index is a multiple of 3 have no model input.
+type unitSource struct {
+	n, next  int
+	maxDelay time.Duration
+}
+
+func (s *unitSource) Name() string { return "units" }
+
+func (s *unitSource) Close() error { return nil }
+
+func (s *unitSource) Next(ctx context.Context) (Input, bool) {
+	if s.next >= s.n {
+		return Input{}, false
+	}
+	index := s.next
+	s.next++
+	delay := time.Duration(rand.N(int64(s.maxDelay) + 1))
+	decode := func(spec *models.Spec, dst []float32) (Decoded, error) {
+		time.Sleep(delay)
+		d := Decoded{Landmarks: json.RawMessage(`[]`), NoModelInput: index%3 == 0}
+		if d.NoModelInput {
+			d.Notes = []string{NoteNoHand}
+		}
+		rng := rand.New(rand.NewPCG(uint64(index), 1))
+		for i := range dst {
+			dst[i] = float32(rng.NormFloat64())
+		}
+		return d, nil
+	}
+	return Input{Source: "units", Index: index, DecodeUnit: decode}, true
+}
+
+// TestEngineDecodeUnitOrder checks that units decoded out of order, some
+// without model input, come out in order, one line each, with and without
+// a model.
+func TestEngineDecodeUnitOrder(t *testing.T) {
+	withModel := testConfig(t)
+	withModel.Batch = 4
+	configs := map[string]Config{"with model": withModel, "without model": {Batch: 4}}
+	for name, cfg := range configs {
+		t.Run(name, func(t *testing.T) {
+			source := &unitSource{n: 30, maxDelay: 3 * time.Millisecond}
+			lines, stats, err := runEngine(t, context.Background(), cfg, source)
+			if err != nil || stats.Records != 30 || stats.Errors != 0 {
+				t.Fatalf("error %v, %d records, %d errors; want 30 records", err,
+					stats.Records, stats.Errors)
+			}
+			checker := loadSchema(t)
+			for i, text := range lines {
+				if err := checker.checkLine([]byte(text)); err != nil {
+					t.Errorf("line %d does not match the schema: %v", i, err)
+				}
+				var line keypointLine
+				if err := json.Unmarshal([]byte(text), &line); err != nil {
+					t.Fatal(err)
+				}
+				wantPrediction := cfg.Net != nil && i%3 != 0
+				if line.Index != i || (line.Prediction != nil) != wantPrediction {
+					t.Errorf("line %d: index %d, prediction %v, want a prediction: %v", i,
+						line.Index, line.Prediction, wantPrediction)
+				}
+			}
+		})
 	}
 }

@@ -77,7 +77,8 @@ func newRunCommand() *cobra.Command {
 
 func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.sources, "src", nil, "input: IDX file, image or folder of images "+
+	f.StringArrayVar(&opts.sources, "src", nil, "input: IDX file, image or folder of images; "+
+		"for keypoint runs also a video, webcam or webcam:N "+
 		"(repeatable; default: the embedded sample digits)")
 	f.StringVar(&opts.weights, "weights", "", "weights file: .safetensors or PyTorch .pth "+
 		"(default: the model's built-in weights)")
