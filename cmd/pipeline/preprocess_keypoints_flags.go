@@ -33,8 +33,8 @@ func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
 	flags := &landmarkFlags{cmd: cmd}
 	f := cmd.Flags()
 	f.StringVar(&flags.landmarks, "landmarks", "", "keypoints to find: hands or pose")
-	f.IntVar(&flags.numHands, "num-hands", 2, "hands found per image at most, with "+
-		"--landmarks hands (MediaPipe's default)")
+	f.IntVar(&flags.numHands, "num-hands", 2, "maximum hands per image, with "+
+		"--landmarks hands; 2 is MediaPipe's default")
 	f.StringVar(&flags.handModel, "hand-model", "full", "hand models: full or lite "+
 		"(MediaPipe's model complexity 1 or 0)")
 	f.StringVar(&flags.poseModel, "pose-model", "full", "pose landmark model: lite, full or "+
@@ -45,8 +45,8 @@ func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
 		"minimum hand or pose presence score of the landmark model, above 0 and at most 1")
 	f.BoolVar(&flags.mirrored, "mirrored", false, "the images are mirrored (a selfie "+
 		"preview), so MediaPipe's handedness label is the person's hand")
-	f.IntVar(&flags.maxFrames, "max-frames", 0, "images or video frames read at most; "+
-		"0 reads all")
+	f.IntVar(&flags.maxFrames, "max-frames", 0, "maximum number of images or video "+
+		"frames to read; 0 reads all")
 	return flags
 }
 
