@@ -35,6 +35,9 @@ func runLandmarksOnly(cmd *cobra.Command, keypoints *landmarkFlags, opts runOpti
 				"only (add --model signdigits for hand predictions)", name)
 		}
 	}
+	if opts.batch < 1 {
+		return usageErrorf("--batch %d: expected at least 1", opts.batch)
+	}
 	cfg := pipeline.Config{Batch: opts.batch}
 	return runKeypoints(cmd, keypoints, opts, cfg)
 }

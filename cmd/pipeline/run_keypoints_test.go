@@ -159,6 +159,8 @@ func TestRunKeypointUsageErrors(t *testing.T) {
 			"--landmarks applies to keypoint runs"},
 		{"unknown kind", []string{"--src", keypointPhotos, "--landmarks", "face"},
 			`--landmarks "face": expected hands or pose`},
+		{"zero batch", []string{"--src", keypointPhotos, "--landmarks", "hands", "--batch", "0"},
+			"--batch 0: expected at least 1"},
 		{"missing source", []string{"--src", "missing.avi", "--landmarks", "pose"},
 			"missing.avi"},
 	}
