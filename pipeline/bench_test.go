@@ -41,3 +41,38 @@ func BenchmarkRunMNIST(b *testing.B) {
 		b.ReportMetric(float64(records)/cpu.Seconds(), "records/cpu-s")
 	}
 }
+
+// BenchmarkKeypointsVideo finds the pose or the hands in the first 50
+// frames of people/video.avi with no model, as `pipeline run --landmarks`
+// does, and discards the lines. Landmarker loading is included.
+func BenchmarkKeypointsVideo(b *testing.B) {
+	path := shareddata.Path(b, "people/video.avi")
+	for _, kind := range []string{KindPose, KindHand} {
+		b.Run(kind, func(b *testing.B) {
+			finder, err := NewKeypointFinder(KeypointOptions{Kind: kind, MaxFrames: 50})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer finder.Close()
+			frames := 0
+			b.ReportAllocs()
+			cpuStart := processCPUTime()
+			for range b.N {
+				source, err := finder.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				stats, err := newEngine(b, Config{Batch: 8}).Run(context.Background(),
+					[]Source{source}, io.Discard)
+				if err != nil {
+					b.Fatal(err)
+				}
+				frames += stats.Records
+			}
+			b.ReportMetric(float64(frames)/b.Elapsed().Seconds(), "frames/s")
+			if cpu := processCPUTime() - cpuStart; cpu > 0 {
+				b.ReportMetric(float64(frames)/cpu.Seconds(), "frames/cpu-s")
+			}
+		})
+	}
+}
