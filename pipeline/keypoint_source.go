@@ -33,8 +33,8 @@ type KeypointOptions struct {
 	Hands landmarks.HandOptions
 	Pose  landmarks.PoseOptions
 
-	// Mirrored says that frames are mirrored, as a selfie preview is. It
-	// decides the handedness written: the person's hand.
+	// Mirrored is set when frames are mirrored, as a selfie preview is.
+	// The handedness written is the person's hand, which depends on it.
 	Mirrored bool
 
 	// MaxFrames limits the frames or images read from each source; 0 reads
@@ -42,7 +42,10 @@ type KeypointOptions struct {
 	MaxFrames int
 
 	// Landmarkers is the number of idle landmarkers kept for reuse, one
-	// per decode worker; 0 means GOMAXPROCS, the engine's default.
+	// per decode worker; 0 means GOMAXPROCS, the engine's default. Set it
+	// to Config.DecodeWorkers when that is not the default: a worker that
+	// finds no idle landmarker loads a new one, which is dropped again
+	// when more than Landmarkers are idle.
 	Landmarkers int
 
 	// Attach keeps each frame and its keypoints in Decoded.Attachment as a
