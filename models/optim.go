@@ -111,15 +111,39 @@ func (o *Adam) Step() {
 	stepSize := float32(o.LR / (1 - math.Pow(o.Beta1, t)))
 	sqrtBias2 := float32(math.Sqrt(1 - math.Pow(o.Beta2, t)))
 	b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Eps)
-	for i, p := range o.params {
-		m, v := o.m[i].Data, o.v[i].Data
-		for j, g := range p.Grad.Data {
+	update := func(i, lo, hi int) {
+		p := o.params[i]
+		m, v, value := o.m[i].Data[lo:hi], o.v[i].Data[lo:hi], p.Value.Data[lo:hi]
+		for j, g := range p.Grad.Data[lo:hi] {
 			m[j] = b1*m[j] + (1-b1)*g
 			v[j] = b2*v[j] + (1-b2)*g*g
 			denom := float32(math.Sqrt(float64(v[j])))/sqrtBias2 + eps
-			p.Value.Data[j] -= stepSize * m[j] / denom
+			value[j] -= stepSize * m[j] / denom
 		}
 	}
+	// Each value is updated on its own, so spreading blocks of values over
+	// the workers leaves the results unchanged.
+	blocks := optimizerBlocks(o.params)
+	forTasks(len(blocks), func(_, task int) {
+		b := blocks[task]
+		update(b.param, b.lo, b.hi)
+	})
+}
+
+// optimizerBlock is a range of one parameter's values.
+type optimizerBlock struct{ param, lo, hi int }
+
+// optimizerBlockSize is the number of values one worker updates at a time.
+const optimizerBlockSize = 1 << 14
+
+func optimizerBlocks(params []*Param) []optimizerBlock {
+	var blocks []optimizerBlock
+	for i, p := range params {
+		for lo := 0; lo < p.Value.Len(); lo += optimizerBlockSize {
+			blocks = append(blocks, optimizerBlock{i, lo, min(lo+optimizerBlockSize, p.Value.Len())})
+		}
+	}
+	return blocks
 }
 
 func (o *Adam) State() (map[string]*Tensor, int) {
