@@ -61,9 +61,10 @@ func newRunCommand() *cobra.Command {
 			"model (--model signdigits) each frame's best hand is also predicted and\n" +
 			"explained per point; a frame without a hand gets the note \"no hand found\".\n" +
 			"--overlay-dir and --show draw the hand with each point coloured by its\n" +
-			"importance.\n\n" +
-			"Exit codes: 0 when every input gave a prediction, 1 when some became error\n" +
-			"lines, 2 for bad flags or a source that cannot be opened.",
+			"importance. Each frame is searched on its own (MediaPipe's image mode).\n\n" +
+			"Exit codes: 0 when no input became an error line (a frame without a hand is\n" +
+			"not an error), 1 when some did, 2 for bad flags or a source that cannot be\n" +
+			"opened.",
 		Args: cobra.NoArgs,
 	}
 	model := addModelFlags(cmd)
