@@ -127,8 +127,17 @@ func im2col(col, in []float32, w window) {
 	row := 0
 	for oy := 0; oy < w.outH; oy++ {
 		for ox := 0; ox < w.outW; ox++ {
+			ix0 := ox*w.strideW - w.padLeft
 			for ky := 0; ky < w.kH; ky++ {
 				iy := oy*w.strideH - w.padTop + ky*w.dilationH
+				// Without dilation, a window row inside the image is one
+				// contiguous run of kW·inC input values.
+				if w.dilationW == 1 && iy >= 0 && iy < w.inH && ix0 >= 0 && ix0+w.kW <= w.inW {
+					n := w.kW * w.inC
+					copy(col[row:row+n], in[(iy*w.inW+ix0)*w.inC:])
+					row += n
+					continue
+				}
 				for kx := 0; kx < w.kW; kx++ {
 					ix := ox*w.strideW - w.padLeft + kx*w.dilationW
 					dst := col[row : row+w.inC]
