@@ -8,6 +8,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/snappy"
+
+	"pipeline/internal/atomicfile"
 )
 
 // DefaultRowGroupBytes is the buffered size at which a Writer ends a row
@@ -38,7 +40,7 @@ var ErrClosed = errors.New("tables: writer closed")
 // path when Commit succeeds; Close without Commit removes it. A Writer is
 // not safe for concurrent use.
 type Writer[T any] struct {
-	file    *atomicFile
+	file    *atomicfile.File
 	parquet *parquet.GenericWriter[T]
 	options Options
 
@@ -54,9 +56,9 @@ func Create[T any](path string, options Options) (*Writer[T], error) {
 	if options.RowGroupBytes <= 0 {
 		options.RowGroupBytes = DefaultRowGroupBytes
 	}
-	file, err := createAtomic(path)
+	file, err := atomicfile.Create(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("tables: %w", err)
 	}
 	writer := parquet.NewGenericWriter[T](file,
 		// pyarrow (data_page_version="1.0") writes version 1 data pages by
@@ -71,7 +73,7 @@ func Create[T any](path string, options Options) (*Writer[T], error) {
 }
 
 // Path returns the final path of the file.
-func (w *Writer[T]) Path() string { return w.file.path }
+func (w *Writer[T]) Path() string { return w.file.Path() }
 
 // Rows returns the number of rows written so far.
 func (w *Writer[T]) Rows() int64 { return w.rows }
@@ -85,7 +87,7 @@ func (w *Writer[T]) Write(rows ...T) error {
 	}
 	for i := range rows {
 		if _, err := w.parquet.Write(rows[i : i+1]); err != nil {
-			return w.fail(fmt.Errorf("tables: write row %d of %s: %w", w.rows, w.file.path, err))
+			return w.fail(fmt.Errorf("tables: write row %d of %s: %w", w.rows, w.file.Path(), err))
 		}
 		w.rows++
 		w.groupRows++
@@ -115,7 +117,7 @@ func (w *Writer[T]) Flush() error {
 		return nil
 	}
 	if err := w.parquet.Flush(); err != nil {
-		return w.fail(fmt.Errorf("tables: write row group to %s: %w", w.file.path, err))
+		return w.fail(fmt.Errorf("tables: write row group to %s: %w", w.file.Path(), err))
 	}
 	w.groupRows = 0
 	w.flushedBytes = w.parquet.Size()
@@ -133,17 +135,17 @@ func (w *Writer[T]) Commit() error {
 		return err
 	}
 	if err := w.parquet.Close(); err != nil {
-		return w.fail(fmt.Errorf("tables: finish %s: %w", w.file.path, err))
+		return w.fail(fmt.Errorf("tables: finish %s: %w", w.file.Path(), err))
 	}
 	w.closed = true
-	return w.file.commit()
+	return w.file.Commit()
 }
 
 // Close removes the temporary file unless Commit succeeded. It may be
 // called more than once, so `defer w.Close()` is safe after Commit.
 func (w *Writer[T]) Close() error {
 	w.closed = true
-	return w.file.discard()
+	return w.file.Close()
 }
 
 func (w *Writer[T]) usable() error {
