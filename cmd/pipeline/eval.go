@@ -30,7 +30,8 @@ func newEvalCommand() *cobra.Command {
 	flags := addModelFlags(cmd)
 	f := cmd.Flags()
 	f.StringVar(&weights, "weights", "", "weights file: .safetensors or PyTorch .pth")
-	f.StringVar(&dataDir, "data", "", "folder with the data set (MNIST: the IDX files)")
+	f.StringVar(&dataDir, "data", "", "data set: the MNIST folder (IDX files), the FSDD "+
+		"recordings folder, or the sign-digit photo folder or its keypoint .parquet file")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
 	f.IntVar(&batch, "batch", 1000, "images per forward pass")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

@@ -31,7 +31,8 @@ func newTrainCommand() *cobra.Command {
 	}
 	flags := addModelFlags(cmd)
 	f := cmd.Flags()
-	f.StringVar(&dataDir, "data", "", "folder with the data set (MNIST: the four IDX files)")
+	f.StringVar(&dataDir, "data", "", "data set: the MNIST folder (four IDX files), the FSDD "+
+		"recordings folder, or the sign-digit photo folder or its keypoint .parquet file")
 	f.StringVar(&outDir, "out", "", "run folder to write (required)")
 	f.StringVar(&cfg.Optimizer, "optimizer", "adam", "adam or sgd")
 	f.Float64Var(&cfg.LR, "lr", 0.001, "learning rate")
