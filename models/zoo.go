@@ -12,6 +12,11 @@ import (
 //go:embed zoo/lenet5.safetensors
 var lenet5Weights []byte
 
+// signDigitsWeights were trained by `pipeline train` (see zoo/README.md).
+//
+//go:embed zoo/signdigits.safetensors
+var signDigitsWeights []byte
+
 // audioCNNWeights were trained by `pipeline train` (see zoo/README.md).
 //
 //go:embed zoo/audiocnn.safetensors
@@ -29,7 +34,7 @@ var zoo = map[string]builtin{
 	"lenet5": {spec: LeNet5, description: "LeNet-5 for 28×28 MNIST digits",
 		weights: lenet5Weights},
 	"signdigits": {spec: SignDigits, description: "1-D CNN over the 21 hand landmarks " +
-		"of one hand signing a digit"},
+		"of one hand signing a digit", weights: signDigitsWeights},
 	"audiocnn": {spec: AudioCNN, description: "2-D CNN over 1 s log-mel spectrograms " +
 		"of spoken digits (FSDD, 8 kHz)", weights: audioCNNWeights},
 }

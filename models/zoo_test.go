@@ -80,3 +80,13 @@ func TestBuiltinAudioCNNLoads(t *testing.T) {
 		t.Errorf("input kind %q, want spectrogram", net.Spec.InputKind)
 	}
 }
+
+func TestBuiltinSignDigitsLoads(t *testing.T) {
+	net, _, err := LoadBuiltin("signdigits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := FormatShape(net.Spec.Input); got != "[3, 21]" {
+		t.Errorf("input %s, want [3, 21]", got)
+	}
+}
