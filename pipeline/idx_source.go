@@ -83,6 +83,11 @@ func (s *idxSource) Close() error {
 	if s.reader != nil {
 		err = s.reader.Close()
 	}
+	if s.err != nil {
+		// The broken data was already reported as an error record; the
+		// reader's close error repeats it.
+		err = nil
+	}
 	if s.file != nil {
 		if closeErr := s.file.Close(); err == nil {
 			err = closeErr

@@ -18,7 +18,7 @@ func newEvalCommand() *cobra.Command {
 	var asJSON bool
 	var batch int
 	cmd := &cobra.Command{
-		Use:   "eval --model NAME --weights FILE --data DIR",
+		Use:   "eval --model NAME [--weights FILE] --data DIR",
 		Short: "Evaluate weights on a test set: accuracy, mean loss, confusion matrix",
 		Long: "eval prints the accuracy, the mean cross-entropy per image and the confusion\n" +
 			"matrix on the test set. FILE is our safetensors or a PyTorch state_dict\n" +

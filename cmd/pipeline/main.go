@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -80,7 +81,8 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errSomeFailed):
 		return exitSomeFailed
 	}
-	fmt.Fprintln(stderr, "pipeline:", err)
+	// Errors from the pipeline package already carry this prefix.
+	fmt.Fprintln(stderr, "pipeline:", strings.TrimPrefix(err.Error(), "pipeline: "))
 	var usage usageError
 	if errors.As(err, &usage) || isCobraUsageError(err) {
 		return exitUsage

@@ -66,6 +66,10 @@ func TestTrainEvalReport(t *testing.T) {
 		t.Errorf("train logged %d epoch lines, want 2:\n%s", strings.Count(stderr, "msg=epoch"),
 			stderr)
 	}
+	code, _, stderr = run(t, "train", "--data", data, "--epochs", "2", "--out", runDir)
+	if code != exitUsage || !strings.Contains(stderr, "already holds a training run") {
+		t.Errorf("training over a run: exit %d, stderr %q; want a usage error", code, stderr)
+	}
 	code, _, stderr = run(t, "train", "--resume", "--epochs", "3", "--out", runDir)
 	if code != exitOK {
 		t.Fatalf("train --resume exit %d: %s", code, stderr)
@@ -140,6 +144,11 @@ func TestUsageErrors(t *testing.T) {
 		{"train without out", []string{"train", "--data", "x"}, "--out is required"},
 		{"missing weights", []string{"eval", "--weights", "/nonexistent.pth", "--data", "x"},
 			"no such file"},
+		{"zero epochs", []string{"train", "--data", "x", "--epochs", "0", "--out", "y"},
+			"--epochs 0: expected at least 1"},
+		{"video to a digit model", []string{"run", "--src", "clip.avi"}, "--landmarks"},
+		{"wav to a digit model", []string{"run", "--src", "clip.wav"}, "--model audiocnn"},
+		{"report without folder", []string{"report"}, "pipeline report RUNDIR"},
 	}
 	for _, c := range cases {
 		code, _, stderr := run(t, c.args...)

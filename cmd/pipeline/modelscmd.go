@@ -38,7 +38,12 @@ func newModelsShowCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Print each layer's output shape and parameter count",
-		Args:  cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("models show needs one model name: pipeline models show NAME")
+			}
+			return nil
+		},
 	}
 	flags := addModelFlags(cmd)
 	cmd.Flags().IntVar(&batch, "batch", 1, "batch size shown as the first dimension")

@@ -20,7 +20,12 @@ func newReportCommand() *cobra.Command {
 			"the training parameters, the test results, accuracy and loss curves, PCA\n" +
 			"scatter plots of the fully connected layers' outputs coloured by class, and\n" +
 			"saliency and Grad-CAM overlays for sample test items.",
-		Args: cobra.ExactArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("report needs one run folder: pipeline report RUNDIR")
+			}
+			return nil
+		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", "", "data set folder (default: the one the run trained on)")

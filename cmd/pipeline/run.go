@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -79,8 +81,8 @@ func newRunCommand() *cobra.Command {
 func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.sources, "src", nil, "input: IDX file, image or folder of images; "+
-		"for keypoint runs also a video, webcam or webcam:N "+
-		"(repeatable; default: the embedded sample digits)")
+		"for keypoint runs also a video, webcam or webcam:N; for audio models a WAV file, "+
+		"a folder of them or - for stdin (repeatable; default: the embedded samples)")
 	f.StringVar(&opts.weights, "weights", "", "weights file: .safetensors or PyTorch .pth "+
 		"(default: the model's built-in weights)")
 	f.StringVar(&opts.methods, "explain", "saliency,gradcam", "explanations to attach, "+
@@ -207,6 +209,10 @@ func openSources(paths []string) ([]pipeline.Source, error) {
 	}
 	var sources []pipeline.Source
 	for _, path := range paths {
+		if err := checkDigitSource(path); err != nil {
+			closeSources(sources)
+			return nil, err
+		}
 		source, err := pipeline.OpenSource(path)
 		if err != nil {
 			for _, s := range sources {
@@ -217,6 +223,23 @@ func openSources(paths []string) ([]pipeline.Source, error) {
 		sources = append(sources, source)
 	}
 	return sources, nil
+}
+
+// checkDigitSource rejects, with a hint, the inputs that a digit model
+// cannot read but another mode can.
+func checkDigitSource(path string) error {
+	extension := strings.ToLower(filepath.Ext(path))
+	switch {
+	case path == "-":
+		return usageErrorf("--src -: standard input is read only by audio models; " +
+			"use --model audiocnn for a WAV stream, or pass a file")
+	case extension == ".wav":
+		return usageErrorf("--src %s: a WAV file needs an audio model: --model audiocnn", path)
+	case slices.Contains([]string{".avi", ".mp4", ".mov", ".mkv", ".webm"}, extension):
+		return usageErrorf("--src %s: a video needs --landmarks hands|pose or "+
+			"--model signdigits", path)
+	}
+	return nil
 }
 
 // openAudioSources opens every --src path as WAV audio, or the embedded

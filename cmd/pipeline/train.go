@@ -47,6 +47,15 @@ func newTrainCommand() *cobra.Command {
 		if outDir == "" {
 			return usageErrorf("--out is required: the run folder to write")
 		}
+		if cfg.Epochs < 1 {
+			return usageErrorf("--epochs %d: expected at least 1", cfg.Epochs)
+		}
+		if !resume {
+			if _, err := os.Stat(filepath.Join(outDir, models.WeightsFile)); err == nil {
+				return usageErrorf("%s already holds a training run: continue it with "+
+					"--resume, or choose another --out", outDir)
+			}
+		}
 		models.SetThreads(threads)
 		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 		defer stop()
