@@ -108,6 +108,11 @@ func decodeWeights(raw []byte, path string) (map[string]checkpoint.Tensor, *Spec
 
 // isZipOrPickle reports whether raw starts like a torch.save file: a zip
 // archive, or a pickle stream (the legacy format, rejected by the reader).
+// A safetensors file starts with its 8-byte header length and then "{",
+// and its first byte may be 0x80 too, so the "{" decides first.
 func isZipOrPickle(raw []byte) bool {
+	if len(raw) > 8 && raw[8] == '{' {
+		return false
+	}
 	return len(raw) >= 2 && (string(raw[:2]) == "PK" || raw[0] == 0x80)
 }

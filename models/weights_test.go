@@ -120,3 +120,22 @@ func loadMNISTTest(t *testing.T, spec Spec, imagesPath, labelsPath string) *Data
 	}
 	return &Dataset{X: x, Y: y}
 }
+
+func TestWeightFormatDetection(t *testing.T) {
+	cases := []struct {
+		name string
+		raw  []byte
+		pth  bool
+	}{
+		{"zip", []byte("PK\x03\x04rest"), true},
+		{"legacy pickle", []byte{0x80, 0x02, 0x8a, 0x0a, 0x6c}, true},
+		{"safetensors", []byte("\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":1}"), false},
+		// A 384-byte header starts with the byte 0x80, like a pickle.
+		{"safetensors header of 384 bytes", append([]byte{0x80, 1, 0, 0, 0, 0, 0, 0}, '{'), false},
+	}
+	for _, c := range cases {
+		if got := isZipOrPickle(c.raw); got != c.pth {
+			t.Errorf("%s: isZipOrPickle = %v, want %v", c.name, got, c.pth)
+		}
+	}
+}
