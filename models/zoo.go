@@ -101,11 +101,11 @@ func (s Spec) Normalize(dst []float32, pixels []uint8) {
 	}
 }
 
-// AudioCNN returns the spoken-digit model: a 2-D CNN over a log-mel
-// spectrogram of one second at 8 kHz, 40 mel bands by 101 frames (see
-// package speech), with three 3×3 convolutions of 16, 32 and 64 channels,
-// each followed by ReLU and 2×2 max pooling, then 128 hidden units with
-// dropout 0.3. Inputs in dB are normalised by the mean and standard
+// AudioCNN returns the spoken-digit model, a 2-D CNN over a log-mel
+// spectrogram of one second at 8 kHz: 40 mel bands by 101 frames (see
+// package speech). It has three 3×3 convolutions of 16, 32 and 64
+// channels, each followed by ReLU and 2×2 max pooling, then 128 hidden
+// units with dropout 0.3. Inputs in dB are normalised by the mean and standard
 // deviation of every value of the FSDD training split (−48.035 dB and
 // 25.969 dB, computed with package speech).
 func AudioCNN() Spec {
@@ -118,10 +118,10 @@ func AudioCNN() Spec {
 	}
 }
 
-// SignDigits returns the sign-digit model: a 1-D CNN along the 21 hand
-// landmarks, whose channels are x, y and z normalised to the wrist and the
-// hand size (see package signdigits), with two convolutions of length 3
-// and 32 and 64 channels, then 64 hidden units with dropout 0.2.
+// SignDigits returns the sign-digit model, a 1-D CNN along the 21 hand
+// landmarks. Its input channels are x, y and z normalised to the wrist and
+// the hand size (see package signdigits). It has two convolutions of
+// length 3 with 32 and 64 channels, then 64 hidden units with dropout 0.2.
 func SignDigits() Spec {
 	return Spec{
 		Name: "signdigits", Input: []int{3, 21}, Classes: 10,

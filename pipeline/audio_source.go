@@ -18,7 +18,7 @@ import (
 	"pipeline/speech"
 )
 
-// AudioOptions says how recordings are cut into model inputs.
+// AudioOptions sets how recordings are cut into model inputs.
 type AudioOptions struct {
 	// WindowMs is the length of each window; 0 makes one input of each
 	// whole clip, padded or cropped to the model's second.
@@ -197,7 +197,7 @@ func (s *audioSource) window(index int) Input {
 var featurizers = sync.Pool{New: func() any { return speech.NewFeaturizer() }}
 
 // decodeAudioWindow computes the log-mel input of 8 kHz mono samples and
-// normalises it as spec asks.
+// normalises it with the spec's mean and standard deviation.
 func decodeAudioWindow(path string, samples []float32, spec *models.Spec,
 	dst []float32) ([]string, error) {
 	want := []int{1, speech.MelBands, speech.Frames}
