@@ -28,12 +28,12 @@ func (ip *Interpreter) addOperator(flat *flatModel, def operatorDef) error {
 	case opDensify:
 		return densify(ins[0], outs[0])
 	}
-	ip.allocate(outs[0])
 	k, err := ip.newKernel(code, ins, outs, def)
 	if err != nil {
 		return fmt.Errorf("%s: %w", code.builtin, err)
 	}
 	ip.kernels = append(ip.kernels, k)
+	ip.steps = append(ip.steps, step{ins: ins, out: outs[0]})
 	return nil
 }
 

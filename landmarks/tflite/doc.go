@@ -11,8 +11,9 @@
 // RESIZE_BILINEAR with align_corners and half_pixel_centers). DEQUANTIZE
 // of float16 weights and DENSIFY of sparse weights run once, at load time.
 // Tensors are NHWC, as in TFLite. Convolutions are im2col followed by
-// internal/kernels.Sgemm; every activation buffer is allocated at load
-// time, so Invoke allocates nothing.
+// internal/kernels.Sgemm. Activation buffers are allocated at load time,
+// the intermediate ones as slices of one arena planned by tensor lifetimes
+// (plan.go), so Invoke allocates nothing.
 //
 // Why an interpreter of our own: the other route, converting the models to
 // ONNX for OpenCV's DNN module, is closed on these machines. Debian's

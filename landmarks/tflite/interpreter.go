@@ -10,7 +10,9 @@ import (
 // A Tensor is one tensor of a loaded model: its shape (NHWC for images)
 // and, for float32 tensors, its values. Constant tensors hold the model's
 // weights. Activation tensors are allocated once at load time and
-// overwritten by every Invoke.
+// overwritten by every Invoke. Intermediate ones share an arena, so their
+// Data holds their own values only between the operator that writes them
+// and the last that reads them.
 type Tensor struct {
 	Name  string
 	Shape []int
@@ -52,7 +54,10 @@ type Interpreter struct {
 	outputs   []int
 	histogram map[string]int
 	flopCount int64
-	scratch   []float32 // im2col buffer that the convolutions share
+	scratch   []float32        // im2col buffer that the convolutions share
+	steps     []step           // each kernel's operands, in execution order
+	arena     []float32        // the intermediate activations, placed by lifetime
+	inArena   map[*Tensor]bool // the tensors whose Data is a slice of arena
 }
 
 // New loads a TFLite model, expands its float16 and sparse weights to dense
@@ -60,6 +65,12 @@ type Interpreter struct {
 // operator or tensor when the model uses something this package does not
 // run.
 func New(model []byte) (*Interpreter, error) {
+	return newInterpreter(model, true)
+}
+
+// newInterpreter is New, with the intermediate activations in one planned
+// arena when planned is true or each in a buffer of its own otherwise.
+func newInterpreter(model []byte, planned bool) (*Interpreter, error) {
 	flat, err := parseModel(model)
 	if err != nil {
 		return nil, fmt.Errorf("tflite: %w", err)
@@ -73,6 +84,7 @@ func New(model []byte) (*Interpreter, error) {
 			return nil, fmt.Errorf("tflite: operator %d: %w", i, err)
 		}
 	}
+	ip.allocateActivations(planned)
 	for _, k := range ip.kernels {
 		ip.flopCount += k.flops()
 	}

@@ -24,8 +24,8 @@ func newReshape(ins, outs []*Tensor) (kernel, error) {
 func (k *reshape) flops() int64 { return 0 }
 func (k *reshape) run()         { copy(k.out.Data, k.in.Data) }
 
-// pad is PAD with zeros. The output buffer starts as zeros and only the
-// interior is ever written, so run copies the input rows and nothing else.
+// pad is PAD with zeros. The output may share the arena with other
+// tensors, so run clears it before copying the input rows.
 type pad struct {
 	in, out *Tensor
 	before  []int // padding before each axis
@@ -62,6 +62,7 @@ func (k *pad) run() {
 	rank := len(k.in.Shape)
 	coord := k.coord
 	clear(coord)
+	clear(k.out.Data)
 	for src := 0; src < len(k.in.Data); src += k.rowLen {
 		dst := 0
 		for i := 0; i < rank; i++ {
