@@ -26,7 +26,7 @@ func (ip *Interpreter) addOperator(flat *flatModel, def operatorDef) error {
 	case opDequantize:
 		return dequantize(ins[0], outs[0])
 	case opDensify:
-		return densify(ins[0], outs[0])
+		return densify(ins[0], outs[0], ip.weights)
 	}
 	k, err := ip.newKernel(code, ins, outs, def)
 	if err != nil {
@@ -78,7 +78,7 @@ func (ip *Interpreter) newKernel(code opcode, ins, outs []*Tensor,
 	case opDepthwiseConv:
 		return newDepthwiseConv2D(ins, outs, opts)
 	case opFullyConnected:
-		return newFullyConnected(ins, outs, opts)
+		return ip.newFullyConnected(ins, outs, opts)
 	case opAdd:
 		return newAdd(ins, outs, opts)
 	case opPRelu:
@@ -124,18 +124,22 @@ func dequantize(in, out *Tensor) error {
 	return nil
 }
 
-// densify expands sparse weights to dense ones, once.
-func densify(in, out *Tensor) error {
+// densify expands sparse weights to dense ones, once per model.
+func densify(in, out *Tensor, weights *weightSet) error {
 	if in.sparse == nil {
 		return fmt.Errorf("DENSIFY of %q: input is not a sparse constant", in.Name)
 	}
 	def := in.sparse
-	values := decodeFloats(in.sparseRaw, def.dtype)
-	d, err := newDensifier(def.sparsity, def.shape, values)
+	var err error
+	out.Data, err = weights.get(weightKey{out.index, weightDensified}, func() ([]float32, error) {
+		values := decodeFloats(in.sparseRaw, def.dtype)
+		d, err := newDensifier(def.sparsity, def.shape, values)
+		if err != nil {
+			return nil, err
+		}
+		return d.densify()
+	})
 	if err != nil {
-		return fmt.Errorf("DENSIFY of %q: %w", in.Name, err)
-	}
-	if out.Data, err = d.densify(); err != nil {
 		return fmt.Errorf("DENSIFY of %q: %w", in.Name, err)
 	}
 	out.constant = true

@@ -82,7 +82,7 @@ func (ip *Interpreter) newConv2D(ins, outs []*Tensor, opts table) (kernel, error
 	k := &conv2D{
 		in: ins[0], out: outs[0], geom: w, bias: bias,
 		act:     convOptions(opts).act,
-		weights: transpose(filter.Data, w.outC, depth),
+		weights: ip.weights.transposed(filter, w.outC, depth),
 		direct: w.kH == 1 && w.kW == 1 && w.strideH == 1 && w.strideW == 1 &&
 			w.padTop == 0 && w.padLeft == 0,
 		flopCount: int64(2 * w.n * w.outH * w.outW * w.outC * depth),
@@ -269,7 +269,7 @@ type fullyConnected struct {
 	act     activation
 }
 
-func newFullyConnected(ins, outs []*Tensor, opts table) (kernel, error) {
+func (ip *Interpreter) newFullyConnected(ins, outs []*Tensor, opts table) (kernel, error) {
 	if err := wantConstant(ins[1:], "weights and bias"); err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func newFullyConnected(ins, outs []*Tensor, opts table) (kernel, error) {
 		return nil, err
 	}
 	return &fullyConnected{
-		in: ins[0], out: outs[0], weights: transpose(filter.Data, n, depth),
+		in: ins[0], out: outs[0], weights: ip.weights.transposed(filter, n, depth),
 		bias: bias, m: ins[0].Len() / depth, n: n, k: depth, act: act,
 	}, nil
 }

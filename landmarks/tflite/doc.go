@@ -9,7 +9,8 @@
 // with the semantics of TFLite's reference kernels (SAME padding with the
 // odd element after, fused RELU/RELU6, broadcasting ADD and PRELU,
 // RESIZE_BILINEAR with align_corners and half_pixel_centers). DEQUANTIZE
-// of float16 weights and DENSIFY of sparse weights run once, at load time.
+// of float16 weights and DENSIFY of sparse weights run once, at load time,
+// and interpreters of the same model bytes share their results.
 // Tensors are NHWC, as in TFLite. Convolutions are im2col followed by
 // internal/kernels.Sgemm. Activation buffers are allocated at load time,
 // the intermediate ones as slices of one arena planned by tensor lifetimes

@@ -22,6 +22,7 @@ type Tensor struct {
 	constant  bool
 	sparse    *tensorDef // set for a sparse constant, which DENSIFY expands
 	sparseRaw []byte     // the stored values of a sparse constant
+	index     int        // position in the subgraph's tensors
 }
 
 // Len returns the number of elements that Shape describes.
@@ -58,6 +59,7 @@ type Interpreter struct {
 	steps     []step           // each kernel's operands, in execution order
 	arena     []float32        // the intermediate activations, placed by lifetime
 	inArena   map[*Tensor]bool // the tensors whose Data is a slice of arena
+	weights   *weightSet       // float32 weights shared with the model's other interpreters
 }
 
 // New loads a TFLite model, expands its float16 and sparse weights to dense
@@ -75,7 +77,7 @@ func newInterpreter(model []byte, planned bool) (*Interpreter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tflite: %w", err)
 	}
-	ip := &Interpreter{histogram: map[string]int{}}
+	ip := &Interpreter{histogram: map[string]int{}, weights: sharedWeights(model)}
 	if err := ip.loadTensors(flat); err != nil {
 		return nil, fmt.Errorf("tflite: %w", err)
 	}
@@ -135,7 +137,7 @@ func (ip *Interpreter) Close() error { return nil }
 func (ip *Interpreter) loadTensors(flat *flatModel) error {
 	for i := range flat.tensors {
 		def := &flat.tensors[i]
-		t, err := newTensor(flat, def)
+		t, err := newTensor(flat, def, i, ip.weights)
 		if err != nil {
 			return fmt.Errorf("tensor %d %q: %w", i, def.name, err)
 		}
@@ -157,10 +159,12 @@ func (ip *Interpreter) loadTensors(flat *flatModel) error {
 	return nil
 }
 
-// newTensor decodes a constant tensor's buffer; activation tensors get
-// their Data later, from allocate.
-func newTensor(flat *flatModel, def *tensorDef) (*Tensor, error) {
-	t := &Tensor{Name: def.name, Shape: slices.Clone(def.shape)}
+// newTensor decodes a constant tensor's buffer, or takes it from weights
+// when another interpreter of the model already did. Activation tensors
+// get their Data later, from allocate.
+func newTensor(flat *flatModel, def *tensorDef, index int,
+	weights *weightSet) (*Tensor, error) {
+	t := &Tensor{Name: def.name, Shape: slices.Clone(def.shape), index: index}
 	if def.buffer < 0 || def.buffer >= len(flat.buffers) {
 		return nil, fmt.Errorf("buffer %d out of range", def.buffer)
 	}
@@ -184,7 +188,9 @@ func newTensor(flat *flatModel, def *tensorDef) (*Tensor, error) {
 	}
 	switch def.dtype {
 	case typeFloat32, typeFloat16:
-		t.Data = decodeFloats(raw, def.dtype)
+		t.Data, _ = weights.get(weightKey{index, weightDecoded}, func() ([]float32, error) {
+			return decodeFloats(raw, def.dtype), nil
+		})
 	case typeInt32:
 		t.ints = make([]int32, t.Len())
 		for i := range t.ints {

@@ -146,7 +146,7 @@ func TestFullyConnectedRelu(t *testing.T) {
 	weights := constTensor([]float32{1, 0, -1, 2, 2, 2}, 2, 3)
 	bias := constTensor([]float32{1, 0}, 2)
 	opts := optionsTable(map[int]int32{0: int32(actRelu)})
-	k, err := newFullyConnected([]*Tensor{in, weights, bias}, []*Tensor{out}, opts)
+	k, err := (&Interpreter{}).newFullyConnected([]*Tensor{in, weights, bias}, []*Tensor{out}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,3 +87,47 @@ func TestPlaceLifetimes(t *testing.T) {
 		}
 	}
 }
+
+// TestWeightsShared loads every model twice and checks that both
+// interpreters read the same float32 weight arrays, decoded and
+// transposed once. It logs the bytes of the shared arrays.
+func TestWeightsShared(t *testing.T) {
+	for _, name := range mediapipe.Names() {
+		t.Run(name, func(t *testing.T) {
+			model, err := mediapipe.Load(name)
+			if errors.Is(err, mediapipe.ErrNotEmbedded) {
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, err := New(model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, err := New(model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.weights != second.weights {
+				t.Fatal("interpreters of one model hold different weight sets")
+			}
+			for i, a := range first.tensors {
+				b := second.tensors[i]
+				if a.constant && len(a.Data) > 0 && &a.Data[0] != &b.Data[0] {
+					t.Errorf("tensor %d %q: weights decoded twice", i, a.Name)
+				}
+			}
+			for i, k := range first.kernels {
+				if c, ok := k.(*conv2D); ok && &c.weights[0] != &second.kernels[i].(*conv2D).weights[0] {
+					t.Errorf("kernel %d: filter transposed twice", i)
+				}
+			}
+			bytes := 0
+			for _, a := range first.weights.arrays {
+				bytes += 4 * len(a)
+			}
+			t.Logf("shared weight bytes: %d", bytes)
+		})
+	}
+}
