@@ -10,7 +10,8 @@ import (
 	"pipeline/internal/kernels"
 )
 
-// conv2D is CONV_2D as im2col followed by one matrix multiply per image:
+// conv2D is CONV_2D as im2col followed by matrix multiplies, one per tile
+// of output pixels, so that the im2col buffer holds one tile:
 //
 //	out[N, outH, outW, outC] = col[outH·outW, K] · weights[K, outC] + bias
 type conv2D struct {
@@ -19,8 +20,9 @@ type conv2D struct {
 	bias      []float32 // [outC], zeros when the model has none
 	geom      window
 	act       activation
-	scratch   *[]float32 // shared im2col buffer, at least outH·outW·K
+	scratch   *[]float32 // shared im2col buffer, at least tileRows·K
 	direct    bool       // 1×1, stride 1, no padding: the input is its own col
+	tileRows  int        // output pixels, so im2col rows, per matrix multiply
 	flopCount int64
 }
 
@@ -87,67 +89,97 @@ func (ip *Interpreter) newConv2D(ins, outs []*Tensor, opts table) (kernel, error
 			w.padTop == 0 && w.padLeft == 0,
 		flopCount: int64(2 * w.n * w.outH * w.outW * w.outC * depth),
 	}
+	k.tileRows = w.outH * w.outW
 	if !k.direct {
-		k.scratch = ip.reserveScratch(w.outH * w.outW * depth)
+		k.tileRows = convTileRows(k.tileRows, depth)
+		k.scratch = ip.reserveScratch(k.tileRows * depth)
 	}
 	return k, nil
+}
+
+// Tiles of im2col rows. sgemmRowBlock is the MC of internal/kernels'
+// AVX2 Sgemm, which packs A in blocks of that many rows. Tiles that are
+// whole blocks split the product along the same row boundaries as one
+// call over all pixels does, so the sums and their rounding are unchanged.
+// NOTE: if MC changes there, results stay correct but may differ in the
+// last bits from untiled ones, and TestConv2DTilesMatchOneProduct fails.
+const (
+	sgemmRowBlock = 144
+	maxTileFloats = 1 << 18 // 1 MiB of im2col rows, when K allows
+)
+
+// convTileRows returns the output pixels per tile for a product of depth K.
+func convTileRows(pixels, depth int) int {
+	blocks := max(1, maxTileFloats/(sgemmRowBlock*depth))
+	return min(pixels, blocks*sgemmRowBlock)
 }
 
 func (k *conv2D) flops() int64 { return k.flopCount }
 
 func (k *conv2D) run() {
 	w := k.geom
-	depth := w.kH * w.kW * w.inC
 	pixels := w.outH * w.outW
 	inSize := w.inH * w.inW * w.inC
 	outSize := pixels * w.outC
 	for b := 0; b < w.n; b++ {
 		in := k.in.Data[b*inSize : (b+1)*inSize]
 		out := k.out.Data[b*outSize : (b+1)*outSize]
-		col := in
-		if !k.direct {
-			col = (*k.scratch)[:pixels*depth]
-			im2col(col, in, w)
+		for first := 0; first < pixels; first += k.tileRows {
+			k.runTile(in, out, first, min(first+k.tileRows, pixels))
 		}
-		for p := 0; p < pixels; p++ {
-			copy(out[p*w.outC:(p+1)*w.outC], k.bias)
-		}
-		kernels.Sgemm(false, false, pixels, w.outC, depth, col, depth,
-			k.weights, w.outC, 1, out, w.outC)
 		k.act.apply(out)
 	}
 }
 
-// im2col writes, for each output pixel, the kH·kW·inC input values under
-// the window into one row of col, with zeros where the window hangs over
-// the padding.
+// runTile computes output pixels [first, last) of one image.
+func (k *conv2D) runTile(in, out []float32, first, last int) {
+	w := k.geom
+	depth := w.kH * w.kW * w.inC
+	rows := last - first
+	var col []float32
+	if k.direct {
+		col = in[first*depth : last*depth]
+	} else {
+		col = (*k.scratch)[:rows*depth]
+		im2col(col, in, w, first, last)
+	}
+	dst := out[first*w.outC : last*w.outC]
+	for p := 0; p < rows; p++ {
+		copy(dst[p*w.outC:(p+1)*w.outC], k.bias)
+	}
+	kernels.Sgemm(false, false, rows, w.outC, depth, col, depth,
+		k.weights, w.outC, 1, dst, w.outC)
+}
+
+// im2col writes, for each output pixel in [first, last) in row-major
+// order, the kH·kW·inC input values under the window into one row of col,
+// with zeros where the window hangs over the padding.
 //
-//	in:  [inH, inW, inC]    col: [outH·outW, kH·kW·inC]
-func im2col(col, in []float32, w window) {
+//	in:  [inH, inW, inC]    col: [last-first, kH·kW·inC]
+func im2col(col, in []float32, w window, first, last int) {
 	row := 0
-	for oy := 0; oy < w.outH; oy++ {
-		for ox := 0; ox < w.outW; ox++ {
-			ix0 := ox*w.strideW - w.padLeft
-			for ky := 0; ky < w.kH; ky++ {
-				iy := oy*w.strideH - w.padTop + ky*w.dilationH
-				// Without dilation, a window row inside the image is one
-				// contiguous run of kW·inC input values.
-				if w.dilationW == 1 && iy >= 0 && iy < w.inH && ix0 >= 0 && ix0+w.kW <= w.inW {
-					n := w.kW * w.inC
-					copy(col[row:row+n], in[(iy*w.inW+ix0)*w.inC:])
-					row += n
-					continue
+	for p := first; p < last; p++ {
+		oy, ox := p/w.outW, p%w.outW
+		ix0 := ox*w.strideW - w.padLeft
+		for ky := 0; ky < w.kH; ky++ {
+			iy := oy*w.strideH - w.padTop + ky*w.dilationH
+			// Without dilation, a window row inside the image is one
+			// contiguous run of kW·inC input values.
+			if w.dilationW == 1 && iy >= 0 && iy < w.inH && ix0 >= 0 && ix0+w.kW <= w.inW {
+				n := w.kW * w.inC
+				copy(col[row:row+n], in[(iy*w.inW+ix0)*w.inC:])
+				row += n
+				continue
+			}
+			for kx := 0; kx < w.kW; kx++ {
+				ix := ox*w.strideW - w.padLeft + kx*w.dilationW
+				dst := col[row : row+w.inC]
+				if iy < 0 || iy >= w.inH || ix < 0 || ix >= w.inW {
+					clear(dst)
+				} else {
+					copy(dst, in[(iy*w.inW+ix)*w.inC:])
 				}
-				for kx := 0; kx < w.kW; kx++ {
-					ix := ox*w.strideW - w.padLeft + kx*w.dilationW
-					dst := col[row : row+w.inC]
-					if iy < 0 || iy >= w.inH || ix < 0 || ix >= w.inW {
-						clear(dst)
-					} else {
-						copy(dst, in[(iy*w.inW+ix)*w.inC:])
-					}
-					row += w.inC
-				}
+				row += w.inC
 			}
 		}
 	}
