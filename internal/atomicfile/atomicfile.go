@@ -14,12 +14,31 @@ import (
 // Close to give up; Close after Commit does nothing.
 type File struct {
 	*os.File
-	path string
-	done bool
+	path   string
+	done   bool
+	direct bool // writing straight to a device or pipe, which cannot be replaced
 }
 
-// Create starts writing the file at path.
+// Create starts writing the file at path. A symbolic link is followed, so
+// its target is replaced and the link kept. A device or named pipe, such
+// as /dev/stdout, is written directly, since renaming over it would
+// replace it. A folder is an error.
 func Create(path string) (*File, error) {
+	if info, err := os.Stat(path); err == nil {
+		if info.IsDir() {
+			return nil, fmt.Errorf("create %s: is a folder, expected a file name", path)
+		}
+		if !info.Mode().IsRegular() {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("create %s: %w", path, err)
+			}
+			return &File{File: f, path: path, direct: true}, nil
+		}
+	}
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	temp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
@@ -37,6 +56,9 @@ func (f *File) Commit() error {
 		return fmt.Errorf("commit %s: file already closed", f.path)
 	}
 	f.done = true
+	if f.direct {
+		return f.File.Close()
+	}
 	temp := f.File.Name()
 	err := f.File.Sync()
 	if closeErr := f.File.Close(); err == nil {
@@ -65,6 +87,9 @@ func (f *File) Close() error {
 	}
 	f.done = true
 	f.File.Close()
+	if f.direct {
+		return nil
+	}
 	if err := os.Remove(f.File.Name()); err != nil {
 		return fmt.Errorf("remove temporary file of %s: %w", f.path, err)
 	}

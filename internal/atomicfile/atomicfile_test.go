@@ -58,3 +58,42 @@ func TestCommitMode(t *testing.T) {
 		t.Errorf("mode %v, want 0644", info.Mode().Perm())
 	}
 }
+
+func TestCreateFollowsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target.txt")
+	link := filepath.Join(dir, "link.txt")
+	os.WriteFile(target, []byte("old"), 0o644)
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip(err)
+	}
+	if err := WriteFile(link, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("target holds %q, want new", got)
+	}
+}
+
+func TestCreateFolderRejected(t *testing.T) {
+	if _, err := Create(t.TempDir()); err == nil {
+		t.Error("a folder as the output gave no error")
+	}
+}
+
+func TestCreateWritesDevice(t *testing.T) {
+	f, err := Create(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("discarded"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(os.DevNull); err != nil || info.Mode().IsRegular() {
+		t.Errorf("%s is no longer a device: %v", os.DevNull, err)
+	}
+}
