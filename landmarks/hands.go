@@ -26,9 +26,9 @@ type HandOptions struct {
 	// score (default 0.5).
 	MinPresenceConfidence float64
 
-	// MinTrackingConfidence is kept for parity with MediaPipe's Hand
-	// Landmarker (default 0.5).
-	// TODO: unused until video mode tracks hands from the previous frame.
+	// MinTrackingConfidence is the minimum hand presence score of a hand
+	// tracked from the previous video frame (default 0.5). DetectVideo
+	// drops a tracked hand below it, and Detect does not use it.
 	MinTrackingConfidence float64
 
 	// Lite selects palm_detection_lite and hand_landmark_lite (MediaPipe's
@@ -128,6 +128,9 @@ type HandLandmarker struct {
 	opts     HandOptions
 	palm     *tflite.Interpreter
 	landmark *tflite.Interpreter
+
+	video    videoState
+	palmRuns int // palm detector invocations, for tests
 }
 
 // NewHandLandmarker loads the embedded models.
@@ -180,7 +183,7 @@ func (h *HandLandmarker) Detect(img image.Image) ([]Hand, error) {
 	rgb := newRGBImage(img)
 	var hands []Hand
 	for _, region := range h.handRegions(rgb) {
-		hand, ok := h.landmarksIn(rgb, region.rect)
+		hand, ok := h.landmarksIn(rgb, region.rect, h.opts.MinPresenceConfidence)
 		if ok {
 			hand.PalmScore = region.score
 			hands = append(hands, hand)
@@ -228,6 +231,7 @@ func (h *HandLandmarker) detectPalms(img *rgbImage) []detection {
 	warpTensor(h.palm.Input(0).Data, palmInputSize, palmInputSize, img, region,
 		0, 1, borderZero)
 	h.palm.Invoke()
+	h.palmRuns++
 
 	opts := palmDecode
 	opts.minScore = h.opts.MinDetectionConfidence
@@ -243,15 +247,16 @@ func (h *HandLandmarker) detectPalms(img *rgbImage) []detection {
 }
 
 // landmarksIn runs the hand landmark model on region; ok is false when
-// the hand presence score is below MinPresenceConfidence.
-func (h *HandLandmarker) landmarksIn(img *rgbImage, region Rect) (hand Hand, ok bool) {
+// the hand presence score is below minPresence.
+func (h *HandLandmarker) landmarksIn(img *rgbImage, region Rect,
+	minPresence float64) (hand Hand, ok bool) {
 	crop, pad := fitRect(region.toPixels(img.width, img.height), handInputSize, handInputSize)
 	warpTensor(h.landmark.Input(0).Data, handInputSize, handInputSize, img, crop,
 		0, 1, borderReplicate)
 	h.landmark.Invoke()
 
 	hand.Presence = float64(h.landmark.Output(1).Data[0])
-	if hand.Presence < h.opts.MinPresenceConfidence {
+	if hand.Presence < minPresence {
 		return Hand{}, false
 	}
 	hand.Region = region
