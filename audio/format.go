@@ -81,12 +81,23 @@ func extensibleSubFormat(name string, body []byte) (uint16, error) {
 	return binary.LittleEndian.Uint16(guid[0:2]), nil
 }
 
+// Sample rates outside these bounds are rejected: resampling a few seconds
+// declared at 1 Hz to 8 kHz would need gigabytes, and no recorder writes
+// such rates. 768 kHz is the highest rate that common audio interfaces offer.
+const (
+	minSampleRate = 1000
+	maxSampleRate = 768000
+)
+
 func checkFormatFields(name string, f waveFormat) error {
 	switch {
 	case f.channels == 0:
 		return malformed(name, "fmt chunk declares 0 channels, expected at least 1")
 	case f.sampleRate == 0:
 		return malformed(name, "fmt chunk declares a sample rate of 0 Hz")
+	case f.sampleRate < minSampleRate || f.sampleRate > maxSampleRate:
+		return malformed(name, "fmt chunk declares a sample rate of %d Hz, expected %d "+
+			"to %d Hz", f.sampleRate, minSampleRate, maxSampleRate)
 	case f.bitsPerSample == 0:
 		return malformed(name, "fmt chunk declares 0 bits per sample")
 	}

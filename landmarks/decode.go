@@ -8,6 +8,12 @@ import (
 	_ "image/png"  // registers the PNG decoder
 )
 
+// MaxImagePixels bounds the size of an image that DecodeImage decodes, so
+// that a small file declaring a huge image cannot exhaust memory: 25
+// million pixels take 200 MB as 16-bit RGBA, and each decode worker holds
+// one image.
+const MaxImagePixels = 25_000_000
+
 // DecodeImage decodes a JPEG or PNG file into sRGB pixels the way a
 // browser shows them, so that landmarks match MediaPipe's web solutions.
 // JPEG chroma is interpolated as libjpeg does, and a JPEG's embedded
@@ -18,6 +24,14 @@ import (
 // another kind (lookup tables, CMYK) is ignored, so those pixels are taken
 // as sRGB.
 func DecodeImage(name string, data []byte) (*image.RGBA, error) {
+	config, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("landmarks: decode %s: %w", name, err)
+	}
+	if pixels := int64(config.Width) * int64(config.Height); pixels > MaxImagePixels {
+		return nil, fmt.Errorf("landmarks: decode %s: image of %d×%d pixels is larger than "+
+			"%d pixels; scale it down first", name, config.Width, config.Height, MaxImagePixels)
+	}
 	img, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("landmarks: decode %s: %w", name, err)

@@ -19,9 +19,10 @@ import (
 const DigitSize = 28
 
 // maxDigitPixels bounds the decoded size of a digit image, so that a small
-// file that declares a huge image cannot exhaust memory. The bound is an
-// estimate, well above the resolution of phone camera photos.
-const maxDigitPixels = 64 << 20
+// file that declares a huge image cannot exhaust memory: 16 Mi pixels
+// (4096×4096) take 128 MB decoded as 16-bit RGBA, and several images decode
+// at once. Larger photos must be scaled down first.
+const maxDigitPixels = 16 << 20
 
 // Notes that LoadDigitImage returns, for the record's notes field.
 const (

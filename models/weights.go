@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -77,12 +78,25 @@ func (n *Net) SetWeights(tensors map[string]checkpoint.Tensor, source string) er
 // returns the tensors, the Spec stored in our own files (nil otherwise),
 // and the file's SHA-256 in hex.
 func ReadWeights(path string) (map[string]checkpoint.Tensor, *Spec, string, error) {
-	raw, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("read weights: %w", err)
 	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxWeightBytes+1))
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("read weights %s: %w", path, err)
+	}
+	if len(raw) > maxWeightBytes {
+		return nil, nil, "", fmt.Errorf("read weights %s: larger than %d MiB, too large for "+
+			"the small CNNs this program runs", path, maxWeightBytes>>20)
+	}
 	return decodeWeights(raw, path)
 }
+
+// maxWeightBytes bounds a weight file, so that reading /dev/zero or a wrong
+// path cannot exhaust memory. The built-in models take at most 2 MB.
+const maxWeightBytes = 1 << 30
 
 func decodeWeights(raw []byte, path string) (map[string]checkpoint.Tensor, *Spec, string, error) {
 	sum := sha256.Sum256(raw)

@@ -138,7 +138,12 @@ func (s *audioSource) load(path string) error {
 	switch {
 	case path == "-":
 		var data []byte
-		if data, err = io.ReadAll(s.stdin); err == nil {
+		data, err = io.ReadAll(io.LimitReader(s.stdin, maxStdinBytes+1))
+		if err == nil && len(data) > maxStdinBytes {
+			err = fmt.Errorf("pipeline: -: WAV stream on stdin is larger than %d MiB; "+
+				"pass it as a file", maxStdinBytes>>20)
+		}
+		if err == nil {
 			clip, err = audio.Decode(bytes.NewReader(data), "-")
 		}
 	case s.fsys != nil:
@@ -192,6 +197,10 @@ func (s *audioSource) window(index int) Input {
 	return Input{Source: path, Index: index, TimestampMs: &timestamp, DurationMs: &duration,
 		Notes: notes, Decode: decode}
 }
+
+// maxStdinBytes bounds the WAV stream read from standard input, which is
+// held in memory whole: 512 MiB is about 9 hours of 8 kHz 16-bit mono.
+const maxStdinBytes = 512 << 20
 
 // featurizers lends each decode worker its own log-mel scratch space.
 var featurizers = sync.Pool{New: func() any { return speech.NewFeaturizer() }}

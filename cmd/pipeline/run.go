@@ -152,12 +152,16 @@ func runPipeline(cmd *cobra.Command, model *modelFlags, keypoints *landmarkFlags
 	return streamRecords(cmd, engine, &cfg, sources, opts.out)
 }
 
+// maxBatch bounds --batch: memory grows with it (about 0.3 MB per LeNet-5
+// input with both maps), and larger batches are no faster.
+const maxBatch = 4096
+
 // engineConfig turns the explanation flags into an engine configuration
 // without the model.
 func (opts runOptions) engineConfig() (pipeline.Config, error) {
 	cfg := pipeline.Config{Batch: opts.batch}
-	if opts.batch < 1 {
-		return cfg, usageErrorf("--batch %d: expected at least 1", opts.batch)
+	if opts.batch < 1 || opts.batch > maxBatch {
+		return cfg, usageErrorf("--batch %d: expected 1 to %d", opts.batch, maxBatch)
 	}
 
 	for _, method := range strings.Split(opts.methods, ",") {
