@@ -97,8 +97,10 @@ func (r *ImageReader) Cols() int { return r.cols }
 
 // Next returns the next image as a new slice of Rows*Cols pixels, or io.EOF
 // after the last one. Reading the last image also checks that the data ends
-// there, including the gzip checksum. An error other than io.EOF is sticky
-// and names the index of the image that could not be read.
+// there, including the gzip checksum; a failure of that check is returned
+// by the call after the last image, which then names index N. An error
+// other than io.EOF is sticky and names the index of the image that could
+// not be read.
 func (r *ImageReader) Next() ([]uint8, error) {
 	if r.err != nil {
 		return nil, r.err
@@ -117,7 +119,12 @@ func (r *ImageReader) Next() ([]uint8, error) {
 			"(%d of its %d bytes present)", r.next, r.n, len(pixels), size)
 	}
 	if err == nil && r.next == r.n-1 {
-		err = r.checkEnd()
+		if endErr := r.checkEnd(); endErr != nil {
+			r.err = fileError(r.name, fmt.Errorf("after image %d of %d: %w", r.next, r.n,
+				readError(endErr)))
+			r.next++
+			return pixels, nil
+		}
 	}
 	if err != nil && !errors.Is(err, ErrTruncated) {
 		err = fmt.Errorf("image %d of %d: %w", r.next, r.n, readError(err))
