@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"pipeline/explain"
 	"pipeline/internal/shareddata"
 	"pipeline/models"
+	"pipeline/video"
 )
 
 // keypointPhotos holds three sign-digit photos (digits 0, 3 and 7, from
@@ -301,5 +303,121 @@ func TestEngineDecodeUnitOrder(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// photoVideo is a video.Source whose frames are copies of one photo, with
+// a grey frame at greyIndex, 40 ms apart.
+type photoVideo struct {
+	photo, grey video.Frame
+	frames      int
+	greyIndex   int
+	next        int
+}
+
+func (v *photoVideo) Next() (video.Frame, error) {
+	if v.next == v.frames {
+		return video.Frame{}, io.EOF
+	}
+	frame := v.photo.Clone()
+	if v.next == v.greyIndex {
+		frame = v.grey.Clone()
+	}
+	timestampMs := 40 * float64(v.next)
+	frame.Index, frame.TimestampMs = v.next, &timestampMs
+	frame.Source, frame.Path = "photo-video", "photo-video"
+	v.next++
+	return frame, nil
+}
+
+func (v *photoVideo) Close() error { return nil }
+
+// readFrame returns the first frame of the image or folder at path.
+func readFrame(t *testing.T, path string) video.Frame {
+	t.Helper()
+	images, err := video.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer images.Close()
+	frame, err := images.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return frame.Clone()
+}
+
+// TestKeypointHandsTrackVideo runs hands through video frames, which are
+// tracked from one frame to the next: a photo repeated, with a grey frame
+// in which the tracked hand is lost and found again in the next frame.
+func TestKeypointHandsTrackVideo(t *testing.T) {
+	finder, err := NewKeypointFinder(KeypointOptions{Kind: KindHand, Track: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer finder.Close()
+	frames := &photoVideo{
+		photo:  readFrame(t, keypointPhotos+"/a-digit0.jpg"),
+		grey:   readFrame(t, keypointPhotos+"/c-grey.png"),
+		frames: 6, greyIndex: 3,
+	}
+	source := &keypointSource{finder: finder, name: "photo-video", frames: frames}
+	var out bytes.Buffer
+	if _, err := newEngine(t, Config{Batch: 2}).Run(context.Background(), []Source{source},
+		&out); err != nil {
+		t.Fatal(err)
+	}
+
+	var lines []keypointLine
+	for _, text := range bytes.Split(bytes.TrimSpace(out.Bytes()), []byte("\n")) {
+		var line keypointLine
+		if err := json.Unmarshal(text, &line); err != nil {
+			t.Fatalf("line %d: %v", len(lines), err)
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) != 6 {
+		t.Fatalf("%d lines, expected 6", len(lines))
+	}
+	for i, line := range lines {
+		wantHands := 1
+		if i == 3 {
+			wantHands = 0
+		}
+		if line.Error != nil {
+			t.Errorf("line %d: error %s", i, *line.Error)
+		}
+		if line.Index != i || line.TimestampMs == nil || *line.TimestampMs != 40*float64(i) {
+			t.Errorf("line %d: index %d, timestamp %v", i, line.Index, line.TimestampMs)
+		}
+		if len(line.Landmarks) != wantHands {
+			t.Errorf("line %d: %d hands, expected %d", i, len(line.Landmarks), wantHands)
+		}
+	}
+	if !slices.Equal(lines[3].Notes, []string{NoteNoHand}) {
+		t.Errorf("grey frame: notes %q, expected %q", lines[3].Notes, NoteNoHand)
+	}
+}
+
+// TestKeypointHandsVideoWithoutHands tracks hands through the first frames
+// of the shared people video, in which no hand is visible.
+func TestKeypointHandsVideoWithoutHands(t *testing.T) {
+	path := shareddata.Path(t, "people/video.avi")
+	opts := KeypointOptions{Kind: KindHand, MaxFrames: 10, Track: true}
+	lines := runKeypoints(t, Config{}, opts, path)
+	if len(lines) != 10 {
+		t.Fatalf("%d lines, expected 10 (MaxFrames)", len(lines))
+	}
+	for i, line := range lines {
+		if line.Error != nil {
+			t.Errorf("line %d: error %s", i, *line.Error)
+		}
+		if line.Index != i || line.TimestampMs == nil {
+			t.Errorf("line %d: index %d, timestamp %v", i, line.Index, line.TimestampMs)
+		}
+		if len(line.Landmarks) != 0 || !slices.Equal(line.Notes, []string{NoteNoHand}) {
+			t.Errorf("line %d: %d hands, notes %q, expected none and %q", i,
+				len(line.Landmarks), line.Notes, NoteNoHand)
+		}
 	}
 }
