@@ -59,7 +59,7 @@ func runKeypointModel(cmd *cobra.Command, keypoints *landmarkFlags, opts runOpti
 // rejectKeypointFlags returns a usage error when a keypoint flag is given
 // for a model that takes no keypoints.
 func rejectKeypointFlags(cmd *cobra.Command, modelName string) error {
-	for _, name := range append(slices.Clone(landmarkOnlyFlags), "landmarks", "show") {
+	for _, name := range append(slices.Clone(landmarkOnlyFlags), "landmarks", "show", "track") {
 		if cmd.Flags().Changed(name) {
 			return usageErrorf("--%s applies to keypoint runs (--landmarks, or a keypoint "+
 				"model such as signdigits), not to model %s", name, modelName)
@@ -87,6 +87,11 @@ func runKeypoints(cmd *cobra.Command, keypoints *landmarkFlags, opts runOptions,
 		return err
 	}
 	finderOpts.Attach = opts.overlayDir != "" || opts.show
+	if opts.track && finderOpts.Kind != pipeline.KindHand {
+		return usageErrorf("--track applies to hand keypoints: add --landmarks hands or " +
+			"--model signdigits")
+	}
+	finderOpts.Track = opts.track
 	if !cmd.Flags().Changed("batch") {
 		cfg.Batch = keypointBatch
 	}
