@@ -82,8 +82,9 @@ type keypointCounts struct {
 // listImageFiles returns the image files (video.IsImageFile) in dir and in
 // its subfolders at any depth, in byte order of paths, so that photos in
 // the sign-digits layout DIR/0 … DIR/9 come out as signdigits.ListPhotos
-// lists them. Links to files and folders are followed, each folder is read
-// once, and hidden files and folders and broken links are skipped.
+// lists them. Links to files and folders are followed and each folder is
+// read once. Hidden files and folders are skipped, and so are broken links
+// unless they are named like images, which then fail as inputs.
 func listImageFiles(dir string) ([]string, error) {
 	var paths []string
 	if err := appendImageFiles(&paths, dir, map[string]bool{}); err != nil {
@@ -115,6 +116,12 @@ func appendImageFiles(paths *[]string, dir string, seen map[string]bool) error {
 			continue
 		}
 		info, err := os.Stat(path) // follows links
+		if err != nil && video.IsImageFile(path) {
+			// A broken link named like an image fails when it is read,
+			// which lists it in the errors file.
+			*paths = append(*paths, path)
+			continue
+		}
 		if err != nil {
 			slog.Warn("skipping an entry of --src", "path", path, "error", err)
 			continue

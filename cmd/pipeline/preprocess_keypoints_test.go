@@ -624,3 +624,24 @@ func TestPreprocessMirroredImage(t *testing.T) {
 		}
 	}
 }
+
+func TestPreprocessKeypointsBrokenLink(t *testing.T) {
+	dir := t.TempDir()
+	photo, err := os.ReadFile("testdata/sign-digits/3/IMG_4043.JPG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "a.jpg"), photo, 0o644)
+	if err := os.Symlink("/nonexistent/photo.jpg", filepath.Join(dir, "b.jpg")); err != nil {
+		t.Skip(err)
+	}
+	out := filepath.Join(t.TempDir(), "hands.parquet")
+	code, _, stderr := run(t, "preprocess", "--src", dir, "--landmarks", "hands", "--to", out)
+	if code != exitSomeFailed {
+		t.Errorf("exit %d, want 1: %s", code, stderr)
+	}
+	errs, err := os.ReadFile(out + ".errors.jsonl")
+	if err != nil || !strings.Contains(string(errs), "b.jpg") {
+		t.Errorf("errors file %q (%v) does not list the broken link", errs, err)
+	}
+}
