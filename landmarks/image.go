@@ -50,7 +50,7 @@ func newRGBImage(img image.Image) *rgbImage {
 	return out
 }
 
-// borderMode says what a sample outside the image reads.
+// borderMode selects the value of a sample outside the image.
 type borderMode uint8
 
 const (

@@ -97,8 +97,8 @@ func (r *ImageReader) Cols() int { return r.cols }
 
 // Next returns the next image as a new slice of Rows*Cols pixels, or io.EOF
 // after the last one. Reading the last image also checks that the data ends
-// there, including the gzip checksum; a failure of that check is returned
-// by the call after the last image, which then names index N. An error
+// there, including the gzip checksum. A failure of that check is returned
+// by the call after the last image, so the error names index N. An error
 // other than io.EOF is sticky and names the index of the image that could
 // not be read.
 func (r *ImageReader) Next() ([]uint8, error) {

@@ -74,7 +74,7 @@ func (n *Net) SetWeights(tensors map[string]checkpoint.Tensor, source string) er
 }
 
 // ReadWeights reads a weight file: our safetensors, or a PyTorch
-// state_dict saved with torch.save (zip format), told apart by content. It
+// state_dict saved with torch.save (zip format), recognised by content. It
 // returns the tensors, the Spec stored in our own files (nil otherwise),
 // and the file's SHA-256 in hex.
 func ReadWeights(path string) (map[string]checkpoint.Tensor, *Spec, string, error) {

@@ -48,7 +48,7 @@ type Source interface {
 	Close() error
 }
 
-// Decoded is what DecodeUnit returns for one unit.
+// Decoded is the result of DecodeUnit for one unit.
 type Decoded struct {
 	Notes []string
 
@@ -56,7 +56,7 @@ type Decoded struct {
 	// entry per hand or pose (AppendLandmarks), or nil for null.
 	Landmarks json.RawMessage
 
-	// NoModelInput says that dst was not filled, because the unit has
+	// NoModelInput reports that dst was not filled, because the unit has
 	// nothing for the model (no hand found). The unit then gets a record
 	// without prediction, probabilities or maps, and no error.
 	NoModelInput bool

@@ -16,9 +16,9 @@ const (
 // y, then all z), into dst (allocated when nil) and returns it. The
 // landmarks are taken to pixels, moved so that the wrist is the origin and
 // divided by the hand size, the distance from the wrist to the middle
-// finger's MCP joint (landmark 9); z, which MediaPipe gives on about the
-// scale of x, is scaled by the image width the same way. The result does
-// not depend on where the hand is or how large it appears.
+// finger's MCP joint (landmark 9). MediaPipe gives z on about the scale of
+// x, so z is scaled by the image width the same way. The result does not
+// depend on where the hand is or how large it appears.
 func Input(dst []float32, hand *landmarks.Hand, width, height int) []float32 {
 	if dst == nil {
 		dst = make([]float32, Channels*Points)

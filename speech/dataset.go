@@ -12,9 +12,9 @@ import (
 )
 
 // TrainShifts are the time shifts, in samples, of the copies of each
-// training clip: the clip itself and the clip 125 ms earlier and later in
-// its window, so that the model does not learn where in the second a digit
-// starts.
+// training clip. The copies are the clip itself and the clip 125 ms earlier
+// and later in its window, so that the model does not learn where in the
+// second a digit starts.
 var TrainShifts = []int{0, -1000, 1000}
 
 // LoadFSDD reads every recording of the FSDD recordings folder (or of its

@@ -36,7 +36,7 @@ func usageErrorf(format string, args ...any) error {
 }
 
 // errSomeFailed reports that a command finished but some inputs became
-// error records; the records themselves say which.
+// error records, which name the failed inputs.
 var errSomeFailed = errors.New("some inputs failed")
 
 func newRootCommand() *cobra.Command {

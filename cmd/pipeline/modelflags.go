@@ -9,7 +9,7 @@ import (
 )
 
 // modelFlags are the flags that choose and reshape an architecture. A .pth
-// file stores no architecture, so these say which one its tensors fit.
+// file stores no architecture, so these flags select the one its tensors fit.
 type modelFlags struct {
 	name      string
 	pool, act string

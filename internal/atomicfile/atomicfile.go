@@ -1,7 +1,7 @@
 // Package atomicfile writes files so that readers see either the old file
-// or the whole new one, never a part: data goes to a hidden temporary file
-// in the same folder, which is synced and then renamed over the final path
-// (rename within one folder is atomic on POSIX file systems).
+// or the whole new one, never a part. Data goes to a hidden temporary file
+// in the same folder, which is synced and then renamed over the final
+// path. A rename within one folder is atomic on POSIX file systems.
 package atomicfile
 
 import (
