@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"image"
 	"image/png"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -487,28 +485,14 @@ type duckDBKeypoints struct {
 }
 
 func TestPreprocessKeypointsDuckDB(t *testing.T) {
-	tool := filepath.Join("..", "..", "tools", "duckdb")
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("DuckDB check skipped: node not found; install Node.js, then run " +
-			"`npm install` in tools/duckdb")
-	}
-	if _, err := os.Stat(filepath.Join(tool, "node_modules", "@duckdb", "node-api")); err != nil {
-		t.Skip("DuckDB check skipped: run `npm install` in tools/duckdb to enable it")
-	}
+	requireDuckDB(t)
 	out := filepath.Join(t.TempDir(), "hands.parquet")
 	if code, _, stderr := run(t, "preprocess", "--src", committedPhotos, "--landmarks",
 		"hands", "--to", out); code != exitOK {
 		t.Fatalf("exit code %d, want 0; stderr:\n%s", code, stderr)
 	}
-	output, err := exec.Command("node", filepath.Join(tool, "check.mjs"), out,
-		"--rows", "20", "--json").Output()
-	if err != nil {
-		t.Fatalf("check.mjs: %v", err)
-	}
 	var got duckDBKeypoints
-	if err := json.Unmarshal(output, &got); err != nil {
-		t.Fatalf("check.mjs output: %v", err)
-	}
+	duckDBCheck(t, out, 20, &got)
 
 	want := readKeypointRows(t, out)
 	if got.Rows != len(want) || len(got.Sample) != len(want) {

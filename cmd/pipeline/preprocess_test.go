@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -466,28 +467,14 @@ type duckDBResult struct {
 }
 
 func TestPreprocessDuckDB(t *testing.T) {
-	tool := filepath.Join("..", "..", "tools", "duckdb")
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("DuckDB check skipped: node not found; install Node.js, then run " +
-			"`npm install` in tools/duckdb")
-	}
-	if _, err := os.Stat(filepath.Join(tool, "node_modules", "@duckdb", "node-api")); err != nil {
-		t.Skip("DuckDB check skipped: run `npm install` in tools/duckdb to enable it")
-	}
+	requireDuckDB(t)
 	out := filepath.Join(t.TempDir(), "features.parquet")
 	if code, _, stderr := run(t, "preprocess", "--src", clipFolder(t), "--features", "logmel",
 		"--to", out); code != exitOK {
 		t.Fatalf("exit code %d, want 0; stderr:\n%s", code, stderr)
 	}
-	output, err := exec.Command("node", filepath.Join(tool, "check.mjs"), out,
-		"--rows", "10", "--json").Output()
-	if err != nil {
-		t.Fatalf("check.mjs: %v", err)
-	}
 	var got duckDBResult
-	if err := json.Unmarshal(output, &got); err != nil {
-		t.Fatalf("check.mjs output: %v", err)
-	}
+	duckDBCheck(t, out, 10, &got)
 
 	want := readFeatureRows(t, out)
 	if got.Rows != len(want) || len(got.Sample) != len(want) {
@@ -541,4 +528,35 @@ func BenchmarkPreprocessFSDD(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(sources)*b.N)/b.Elapsed().Seconds(), "clips/s")
+}
+
+// duckDBTool is the folder of the DuckDB check script.
+var duckDBTool = filepath.Join("..", "..", "tools", "duckdb")
+
+// requireDuckDB skips t when Node.js or the DuckDB npm module is missing,
+// since CI does not install them.
+func requireDuckDB(t *testing.T) {
+	t.Helper()
+	tool := duckDBTool
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("DuckDB check skipped: node not found; install Node.js, then run " +
+			"`npm install` in tools/duckdb")
+	}
+	if _, err := os.Stat(filepath.Join(tool, "node_modules", "@duckdb", "node-api")); err != nil {
+		t.Skip("DuckDB check skipped: run `npm install` in tools/duckdb to enable it")
+	}
+}
+
+// duckDBCheck runs tools/duckdb/check.mjs on a Parquet file and decodes its
+// JSON report into report.
+func duckDBCheck(t *testing.T, file string, rows int, report any) {
+	t.Helper()
+	output, err := exec.Command("node", filepath.Join(duckDBTool, "check.mjs"), file,
+		"--rows", strconv.Itoa(rows), "--json").Output()
+	if err != nil {
+		t.Fatalf("check.mjs: %v", err)
+	}
+	if err := json.Unmarshal(output, report); err != nil {
+		t.Fatalf("check.mjs output: %v", err)
+	}
 }
