@@ -3,6 +3,7 @@ package landmarks
 import (
 	"encoding/json"
 	"fmt"
+	"image"
 	"math"
 	"os"
 	"path/filepath"
@@ -107,12 +108,16 @@ func (a *agreement) String() string {
 		a.worstFile)
 }
 
-func detectFile(h *HandLandmarker, path string) ([]Hand, error) {
+func decodeFile(path string) (image.Image, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	img, err := DecodeImage(path, data)
+	return DecodeImage(path, data)
+}
+
+func detectFile(h *HandLandmarker, path string) ([]Hand, error) {
+	img, err := decodeFile(path)
 	if err != nil {
 		return nil, err
 	}
