@@ -58,6 +58,7 @@ const (
 	poseRefineKernel  = 7 // RefineLandmarksFromHeatmapCalculator kernel_size
 	poseRefineMinimum = 0.5
 	poseRawLandmarks  = 39 // 33 landmarks and 6 auxiliary points
+	numAuxPoints      = 2  // auxiliary points that place the next frame's region
 )
 
 var poseAnchors = ssdAnchors(anchorOptions{
@@ -78,6 +79,9 @@ type PoseLandmarker struct {
 	opts     PoseOptions
 	detector *tflite.Interpreter
 	landmark *tflite.Interpreter
+
+	video        poseVideoState
+	detectorRuns int // pose detector invocations, for tests
 }
 
 // NewPoseLandmarker loads the embedded models.
@@ -120,7 +124,7 @@ func (p *PoseLandmarker) Detect(img image.Image) (*Pose, error) {
 		return nil, nil
 	}
 	region := bodyRegion(det, rgb.width, rgb.height)
-	pose, ok := p.landmarksIn(rgb, region)
+	pose, _, ok := p.landmarksIn(rgb, region)
 	if !ok {
 		return nil, nil
 	}
@@ -137,6 +141,7 @@ func (p *PoseLandmarker) detectBody(img *rgbImage) (detection, bool) {
 	warpTensor(p.detector.Input(0).Data, poseDetectorSize, poseDetectorSize, img, region,
 		-1, 1, borderZero)
 	p.detector.Invoke()
+	p.detectorRuns++
 
 	opts := poseDecode
 	opts.minScore = p.opts.MinDetectionConfidence
@@ -150,14 +155,20 @@ func (p *PoseLandmarker) detectBody(img *rgbImage) (detection, bool) {
 }
 
 // bodyRegion returns the region around a body as pose_detection_to_roi
-// makes it (AlignmentPointsRectsCalculator, RectTransformationCalculator).
-// The region is centred on the hips' midpoint (keypoint 0) and is twice as
-// wide as its distance to the scale keypoint (1). It is rotated so that the
-// vector between them points up, then enlarged 1.25× and squared.
+// makes it from a detection's first two keypoints.
 func bodyRegion(d detection, width, height int) Rect {
+	return alignedBodyRegion(d.keypoints[0], d.keypoints[1], width, height)
+}
+
+// alignedBodyRegion returns the region around a body given two alignment
+// points normalised to a width×height image, as AlignmentPointsRectsCalculator
+// and RectTransformationCalculator make it: centred on the hips' midpoint
+// and twice as wide as its distance to the scale point, rotated so that
+// the vector between them points up, then enlarged 1.25× and squared.
+func alignedBodyRegion(center, scale [2]float64, width, height int) Rect {
 	w, h := float64(width), float64(height)
-	cx, cy := d.keypoints[0][0]*w, d.keypoints[0][1]*h
-	sx, sy := d.keypoints[1][0]*w, d.keypoints[1][1]*h
+	cx, cy := center[0]*w, center[1]*h
+	sx, sy := scale[0]*w, scale[1]*h
 	size := 2 * math.Hypot(sx-cx, sy-cy)
 	r := Rect{XCenter: cx / w, YCenter: cy / h, Width: size / w, Height: size / h,
 		Rotation: rotationFromKeypoints(cx, cy, sx, sy, 90)}
@@ -165,37 +176,44 @@ func bodyRegion(d detection, width, height int) Rect {
 }
 
 // landmarksIn runs the landmark model on region; ok is false when the pose
-// presence score is below MinPresenceConfidence.
-func (p *PoseLandmarker) landmarksIn(img *rgbImage, region Rect) (*Pose, bool) {
+// presence score is below MinPresenceConfidence. aux holds the two
+// auxiliary points (hips' midpoint and scale point) that the model gives
+// after the 33 landmarks, normalised to the image, for the next frame's
+// region.
+func (p *PoseLandmarker) landmarksIn(img *rgbImage, region Rect) (pose *Pose, aux [numAuxPoints][3]float64, ok bool) {
 	crop, pad := fitRect(region.toPixels(img.width, img.height), poseLandmarkSize,
 		poseLandmarkSize)
 	warpTensor(p.landmark.Input(0).Data, poseLandmarkSize, poseLandmarkSize, img, crop,
 		0, 1, borderReplicate)
 	p.landmark.Invoke()
 
-	pose := &Pose{Region: region, Presence: float64(p.landmark.Output(1).Data[0])}
+	pose = &Pose{Region: region, Presence: float64(p.landmark.Output(1).Data[0])}
 	if pose.Presence < p.opts.MinPresenceConfidence {
-		return nil, false
+		return nil, aux, false
 	}
 	raw := p.landmark.Output(0).Data
 	heatmap := p.landmark.Output(3).Data
 	world := p.landmark.Output(4).Data
-	for i := 0; i < NumPoseLandmarks; i++ {
+	for i := 0; i < NumPoseLandmarks+numAuxPoints; i++ {
 		v := raw[5*i : 5*i+5]
 		x := float64(v[0]) / poseLandmarkSize
 		y := float64(v[1]) / poseLandmarkSize
 		x, y = refineFromHeatmap(heatmap, i, x, y)
 		x, y = pad.remove(x, y)
 		x, y = region.project(x, y)
+		z := float64(v[2]) / poseLandmarkSize * region.Width
+		if i >= NumPoseLandmarks {
+			aux[i-NumPoseLandmarks] = [3]float64{x, y, z}
+			continue
+		}
 		visibility := float64(sigmoid(v[3]))
 		presence := float64(sigmoid(v[4]))
-		z := float64(v[2]) / poseLandmarkSize * region.Width
 		pose.Landmarks[i] = PoseLandmark{x, y, z, visibility, presence}
 
 		wx, wy := region.rotate(float64(world[3*i]), float64(world[3*i+1]))
 		pose.WorldLandmarks[i] = PoseLandmark{wx, wy, float64(world[3*i+2]), visibility, presence}
 	}
-	return pose, true
+	return pose, aux, true
 }
 
 // refineFromHeatmap moves landmark i, normalised to the crop, to the
