@@ -48,14 +48,15 @@ type KeypointOptions struct {
 	// when more than Landmarkers are idle.
 	Landmarkers int
 
-	// Track tracks hands from one video or webcam frame to the next
-	// (landmarks.HandLandmarker.DetectVideo, MediaPipe's video mode)
-	// instead of searching each frame on its own. Images are not tracked.
+	// Track tracks hands or the body from one video or webcam frame to the
+	// next (DetectVideo of landmarks.HandLandmarker and
+	// landmarks.PoseLandmarker, MediaPipe's video mode) instead of
+	// searching each frame on its own. Images are not tracked.
 	//
 	// NOTE: one landmarker per source takes the frames in order, so
 	// tracking uses one core per source. The palm detector still runs on
 	// every frame while fewer than NumHands hands are tracked. Measured on
-	// 2 cores with NumHands 2, tracking was slower than image mode: 45
+	// 2 cores with NumHands 2, hand tracking was slower than image mode: 45
 	// against 62 frames/s on a 205-frame video without hands, and 35
 	// against 55 on a repeated 100×100 photo with one hand.
 	Track bool
@@ -81,11 +82,8 @@ type KeypointFrame struct {
 // Frames are searched each on its own (MediaPipe's image mode) by a pool
 // of landmarkers, so they are decoded concurrently and out of order. With
 // KeypointOptions.Track, hands in video and webcam frames are tracked from
-// the previous frame instead, by one landmarker per source that takes the
-// frames in order on its own goroutine.
-//
-// TODO: poses in video frames are always found in image mode, because
-// landmarks.PoseLandmarker has no video mode yet.
+// the previous frame instead, and so are bodies, by one landmarker per
+// source that takes the frames in order on its own goroutine.
 type KeypointFinder struct {
 	opts KeypointOptions
 	idle chan *landmarker // landmarkers not in use; at most opts.Landmarkers
@@ -190,7 +188,7 @@ type keypointSource struct {
 	finder  *KeypointFinder
 	name    string
 	frames  video.Source
-	tracker *handTracker // started by the first video or webcam frame with hands
+	tracker *tracker // started by the first video or webcam frame to track
 	read    int
 	done    bool
 }
@@ -229,7 +227,7 @@ func (s *keypointSource) Next(ctx context.Context) (Input, bool) {
 	decode := func(spec *models.Spec, dst []float32) (Decoded, error) {
 		return s.finder.decode(frame, spec, dst)
 	}
-	if s.finder.opts.Track && frame.TimestampMs != nil && s.finder.opts.Kind == KindHand {
+	if s.finder.opts.Track && frame.TimestampMs != nil {
 		result, err := s.track(frame)
 		if err != nil {
 			return Input{Source: frame.Source, Index: frame.Index, Err: err}, true
@@ -280,6 +278,11 @@ func (f *KeypointFinder) decodePose(l *landmarker, frame video.Frame) (Decoded, 
 	if err != nil {
 		return Decoded{}, fmt.Errorf("pipeline: %s: %w", frameName(frame), err)
 	}
+	return f.poseDecoded(frame, pose), nil
+}
+
+// poseDecoded returns the unit of frame with the body found in it, if any.
+func (f *KeypointFinder) poseDecoded(frame video.Frame, pose *landmarks.Pose) Decoded {
 	d := Decoded{Landmarks: AppendPoses(nil, pose), NoModelInput: true}
 	if pose == nil {
 		d.Notes = []string{NoteNoPose}
@@ -287,7 +290,7 @@ func (f *KeypointFinder) decodePose(l *landmarker, frame video.Frame) (Decoded, 
 	if f.opts.Attach {
 		d.Attachment = &KeypointFrame{Frame: frame, Best: -1, Pose: pose}
 	}
-	return d, nil
+	return d
 }
 
 func (f *KeypointFinder) decodeHands(l *landmarker, frame video.Frame, spec *models.Spec,
@@ -333,23 +336,23 @@ func frameName(frame video.Frame) string {
 	return fmt.Sprintf("%s frame %d", frame.Source, frame.Index)
 }
 
-// trackerQueue is the number of frames a handTracker holds before Next
-// waits for it. A few let reading and converting the next frames overlap
-// with tracking.
+// trackerQueue is the number of frames a tracker holds before Next waits
+// for it. A few let reading and converting the next frames overlap with
+// tracking.
 const trackerQueue = 4
 
-// handTracker runs one HandLandmarker in video mode over the frames of one
-// source. Its goroutine takes the frames in the order Next read them, so
-// each frame is tracked from the one before it, while decode workers wait
-// only for their own frame's result.
-type handTracker struct {
-	hands  *landmarks.HandLandmarker
+// tracker runs one hand or pose landmarker in video mode over the frames
+// of one source. Its goroutine takes the frames in the order Next read
+// them, so each frame is tracked from the one before it, while decode
+// workers wait only for their own frame's result.
+type tracker struct {
+	l      *landmarker
 	frames chan trackedFrame
 	done   chan struct{} // closed when the goroutine has exited
 }
 
-// trackedFrame is a frame queued for a handTracker and the channel, with
-// room for one result, that receives its hands.
+// trackedFrame is a frame queued for a tracker and the channel, with room
+// for one result, that receives what was found in it.
 type trackedFrame struct {
 	frame  video.Frame
 	result chan<- trackResult
@@ -357,18 +360,19 @@ type trackedFrame struct {
 
 type trackResult struct {
 	hands []landmarks.Hand
+	pose  *landmarks.Pose
 	err   error
 }
 
 // track queues frame for the source's tracker, starting the tracker on
-// the first frame, and returns the channel that receives its hands.
+// the first frame, and returns the channel that receives its result.
 func (s *keypointSource) track(frame video.Frame) (<-chan trackResult, error) {
 	if s.tracker == nil {
-		hands, err := landmarks.NewHandLandmarker(s.finder.opts.Hands)
+		l, err := s.finder.newLandmarker()
 		if err != nil {
-			return nil, fmt.Errorf("pipeline: load hand landmarker for %s: %w", s.name, err)
+			return nil, fmt.Errorf("pipeline: %s: %w", s.name, err)
 		}
-		s.tracker = &handTracker{hands: hands, frames: make(chan trackedFrame, trackerQueue),
+		s.tracker = &tracker{l: l, frames: make(chan trackedFrame, trackerQueue),
 			done: make(chan struct{})}
 		go s.tracker.run()
 	}
@@ -378,29 +382,33 @@ func (s *keypointSource) track(frame video.Frame) (<-chan trackResult, error) {
 }
 
 // run tracks the queued frames until stop closes the queue.
-func (t *handTracker) run() {
+func (t *tracker) run() {
 	defer close(t.done)
-	defer t.hands.Close()
-	var rgba *image.RGBA
+	defer t.l.close()
 	for queued := range t.frames {
 		frame := queued.frame
-		rgba = frame.RGBA(rgba)
-		hands, err := t.hands.DetectVideo(rgba, *frame.TimestampMs)
-		if err != nil {
-			err = fmt.Errorf("pipeline: %s: %w", frameName(frame), err)
+		t.l.rgba = frame.RGBA(t.l.rgba)
+		var r trackResult
+		if t.l.pose != nil {
+			r.pose, r.err = t.l.pose.DetectVideo(t.l.rgba, *frame.TimestampMs)
+		} else {
+			r.hands, r.err = t.l.hands.DetectVideo(t.l.rgba, *frame.TimestampMs)
 		}
-		queued.result <- trackResult{hands: hands, err: err}
+		if r.err != nil {
+			r.err = fmt.Errorf("pipeline: %s: %w", frameName(frame), r.err)
+		}
+		queued.result <- r
 	}
 }
 
 // stop closes the queue and waits until the frames in it are tracked.
-func (t *handTracker) stop() {
+func (t *tracker) stop() {
 	close(t.frames)
 	<-t.done
 }
 
-// decodeTracked waits for the hands that the tracker finds in frame and
-// returns its unit, as decode does for an image.
+// decodeTracked waits for what the tracker finds in frame and returns its
+// unit, as decode does for an image.
 func (f *KeypointFinder) decodeTracked(frame video.Frame, result <-chan trackResult,
 	spec *models.Spec, dst []float32) (Decoded, error) {
 	if spec != nil {
@@ -411,6 +419,9 @@ func (f *KeypointFinder) decodeTracked(frame video.Frame, result <-chan trackRes
 	tracked := <-result
 	if tracked.err != nil {
 		return Decoded{}, tracked.err
+	}
+	if f.opts.Kind == KindPose {
+		return f.poseDecoded(frame, tracked.pose), nil
 	}
 	return f.handsDecoded(frame, tracked.hands, spec, dst), nil
 }

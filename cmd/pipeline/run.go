@@ -36,7 +36,7 @@ type runOptions struct {
 	out          string
 	overlayDir   string
 	show         bool // show keypoint overlays in a window
-	track        bool // track hands between video frames
+	track        bool // track hands or the body between video frames
 	batch        int
 	window, hop  time.Duration // audio windows; 0 takes each clip whole
 }
@@ -98,9 +98,9 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 		"at the end (default: stdout)")
 	f.StringVar(&opts.overlayDir, "overlay-dir", "", "also write a PNG per input to DIR: "+
 		"the input with its maps blended over it")
-	f.BoolVar(&opts.track, "track", false, "hand keypoint runs: track hands from one video "+
-		"or webcam frame to the next, as MediaPipe's video mode does, instead of searching "+
-		"each frame on its own")
+	f.BoolVar(&opts.track, "track", false, "keypoint runs: track hands or the body from one "+
+		"video or webcam frame to the next, as MediaPipe's video mode does, instead of "+
+		"searching each frame on its own")
 	f.BoolVar(&opts.show, "show", false, "keypoint runs: show each frame with its keypoints "+
 		"and their importance in a window (needs a display; q or Esc stops)")
 	f.DurationVar(&opts.window, "window", 0, "audio: cut recordings into windows of this "+

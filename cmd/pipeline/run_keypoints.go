@@ -87,10 +87,6 @@ func runKeypoints(cmd *cobra.Command, keypoints *landmarkFlags, opts runOptions,
 		return err
 	}
 	finderOpts.Attach = opts.overlayDir != "" || opts.show
-	if opts.track && finderOpts.Kind != pipeline.KindHand {
-		return usageErrorf("--track applies to hand keypoints: add --landmarks hands or " +
-			"--model signdigits")
-	}
 	finderOpts.Track = opts.track
 	if !cmd.Flags().Changed("batch") {
 		cfg.Batch = keypointBatch

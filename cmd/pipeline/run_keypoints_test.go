@@ -180,8 +180,4 @@ func TestRunTrackFlag(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "--track applies to keypoint runs") {
 		t.Errorf("--track with lenet5: exit %d, stderr %q", code, stderr)
 	}
-	code, _, stderr = run(t, "run", "--landmarks", "pose", "--track", "--src", "x.avi")
-	if code != exitUsage || !strings.Contains(stderr, "--track applies to hand keypoints") {
-		t.Errorf("--track with pose: exit %d, stderr %q", code, stderr)
-	}
 }
