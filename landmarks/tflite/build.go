@@ -146,11 +146,16 @@ func densify(in, out *Tensor, weights *weightSet) error {
 	return nil
 }
 
-// reserveScratch makes the shared scratch buffer at least n long and
-// returns it. Kernels share it because they run one at a time.
-func (ip *Interpreter) reserveScratch(n int) *[]float32 {
-	if len(ip.scratch) < n {
-		ip.scratch = make([]float32, n)
+// reserveScratch makes every thread's scratch buffer at least n long and
+// returns the buffers. Kernels share them because they run one at a time.
+func (ip *Interpreter) reserveScratch(n int) *[][]float32 {
+	if len(ip.scratches) == 0 {
+		ip.scratches = make([][]float32, 1)
 	}
-	return &ip.scratch
+	for i, buf := range ip.scratches {
+		if len(buf) < n {
+			ip.scratches[i] = make([]float32, n)
+		}
+	}
+	return &ip.scratches
 }

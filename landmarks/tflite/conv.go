@@ -14,15 +14,22 @@ import (
 // of output pixels, so that the im2col buffer holds one tile:
 //
 //	out[N, outH, outW, outC] = col[outH·outW, K] · weights[K, outC] + bias
+//
+// On AVX2 CPUs, output channels that would fill less than half of
+// Sgemm's 16-column tile go to narrowGemmFast, and convolutions with one
+// or two output channels take dot products of each window with TFLite's
+// filter layout, without im2col (dotConvFast).
 type conv2D struct {
 	in, out   *Tensor
 	weights   []float32 // [K, outC], transposed from TFLite's [outC, kH, kW, inC]
+	filter    []float32 // [outC, K], TFLite's layout, for dotConvFast
 	bias      []float32 // [outC], zeros when the model has none
 	geom      window
 	act       activation
-	scratch   *[]float32 // shared im2col buffer, at least tileRows·K
-	direct    bool       // 1×1, stride 1, no padding: the input is its own col
-	tileRows  int        // output pixels, so im2col rows, per matrix multiply
+	scratch   *[][]float32 // im2col buffers, one per thread, each at least tileRows·K
+	direct    bool         // 1×1, stride 1, no padding: the input is its own col
+	dot       bool         // compute the output by dotConvFast
+	tileRows  int          // output pixels, so im2col rows, per matrix multiply
 	flopCount int64
 }
 
@@ -82,15 +89,16 @@ func (ip *Interpreter) newConv2D(ins, outs []*Tensor, opts table) (kernel, error
 	}
 	depth := w.kH * w.kW * w.inC
 	k := &conv2D{
-		in: ins[0], out: outs[0], geom: w, bias: bias,
+		in: ins[0], out: outs[0], geom: w, bias: bias, filter: filter.Data,
 		act:     convOptions(opts).act,
 		weights: ip.weights.transposed(filter, w.outC, depth),
 		direct: w.kH == 1 && w.kW == 1 && w.strideH == 1 && w.strideW == 1 &&
 			w.padTop == 0 && w.padLeft == 0,
+		dot:       hasFastDepthwise && w.outC <= maxDotChannels && w.inC%8 == 0,
 		flopCount: int64(2 * w.n * w.outH * w.outW * w.outC * depth),
 	}
 	k.tileRows = w.outH * w.outW
-	if !k.direct {
+	if !k.direct && !k.dot {
 		k.tileRows = convTileRows(k.tileRows, depth)
 		k.scratch = ip.reserveScratch(k.tileRows * depth)
 	}
@@ -114,25 +122,67 @@ func convTileRows(pixels, depth int) int {
 	return min(pixels, blocks*sgemmRowBlock)
 }
 
+// maxDotChannels is the most output channels that conv2D computes by
+// dotConvFast: with so few, a product of im2col rows would be mostly
+// copying and empty tile columns.
+const maxDotChannels = 2
+
+// Column parts: a convolution over few pixels and many channels is cut by
+// output channels, in multiples of Sgemm's 16-column tile, rather than by
+// pixels.
+const (
+	sgemmColumnBlock  = 16
+	columnSplitPixels = 96
+)
+
 func (k *conv2D) flops() int64 { return k.flopCount }
 
-func (k *conv2D) run() {
+func (k *conv2D) worthSplitting() bool { return k.flopCount >= minSplitFlops }
+
+func (k *conv2D) run() { k.runPart(0, 1, 0) }
+
+// runPart computes a range of output pixels of every image or, for small
+// images with many channels, a range of output channels.
+func (k *conv2D) runPart(part, parts, thread int) {
 	w := k.geom
 	pixels := w.outH * w.outW
+	firstPixel, endPixel := partRange(pixels, part, parts, 8)
+	firstChannel, endChannel := 0, w.outC
+	if parts > 1 && pixels < columnSplitPixels && !k.dot && w.outC >= 4*sgemmColumnBlock {
+		firstPixel, endPixel = 0, pixels
+		firstChannel, endChannel = partRange(w.outC, part, parts, sgemmColumnBlock)
+	}
 	inSize := w.inH * w.inW * w.inC
 	outSize := pixels * w.outC
 	for b := 0; b < w.n; b++ {
 		in := k.in.Data[b*inSize : (b+1)*inSize]
 		out := k.out.Data[b*outSize : (b+1)*outSize]
-		for first := 0; first < pixels; first += k.tileRows {
-			k.runTile(in, out, first, min(first+k.tileRows, pixels))
+		if k.dot {
+			k.runDot(in, out, part, parts)
+			continue
 		}
-		k.act.apply(out)
+		for first := firstPixel; first < endPixel; first += k.tileRows {
+			last := min(first+k.tileRows, endPixel)
+			k.runTile(in, out, thread, first, last, firstChannel, endChannel)
+		}
 	}
 }
 
-// runTile computes output pixels [first, last) of one image.
-func (k *conv2D) runTile(in, out []float32, first, last int) {
+// runDot computes a range of output rows of one image by dotConvFast.
+func (k *conv2D) runDot(in, out []float32, part, parts int) {
+	w := k.geom
+	rowBegin, rowEnd := partRange(w.outH, part, parts, 1)
+	if rowBegin == rowEnd {
+		return
+	}
+	dotConvFast(in, k.filter, k.bias, out, w, rowBegin, rowEnd)
+	rowSize := w.outW * w.outC
+	k.act.apply(out[rowBegin*rowSize : rowEnd*rowSize])
+}
+
+// runTile computes channels [firstChannel, endChannel) of output pixels
+// [first, last) of one image, with the im2col buffer of thread thread.
+func (k *conv2D) runTile(in, out []float32, thread, first, last, firstChannel, endChannel int) {
 	w := k.geom
 	depth := w.kH * w.kW * w.inC
 	rows := last - first
@@ -140,15 +190,58 @@ func (k *conv2D) runTile(in, out []float32, first, last int) {
 	if k.direct {
 		col = in[first*depth : last*depth]
 	} else {
-		col = (*k.scratch)[:rows*depth]
+		col = (*k.scratch)[thread][:rows*depth]
 		im2col(col, in, w, first, last)
 	}
 	dst := out[first*w.outC : last*w.outC]
-	for p := 0; p < rows; p++ {
-		copy(dst[p*w.outC:(p+1)*w.outC], k.bias)
+	k.multiply(rows, col, dst, firstChannel, endChannel)
+	if firstChannel == 0 && endChannel == w.outC {
+		k.act.apply(dst)
+		return
 	}
-	kernels.Sgemm(false, false, rows, w.outC, depth, col, depth,
-		k.weights, w.outC, 1, dst, w.outC)
+	for p := 0; p < rows; p++ {
+		k.act.apply(dst[p*w.outC+firstChannel : p*w.outC+endChannel])
+	}
+}
+
+// multiply sets channels [c0, c1) of dst[rows, outC] to bias + col·weights.
+// Each output value is computed the same way whatever the channel range,
+// as long as c0 is a multiple of sgemmColumnBlock.
+func (k *conv2D) multiply(rows int, col, dst []float32, c0, c1 int) {
+	outC := k.geom.outC
+	depth := len(col) / rows
+	// Sgemm takes whole 16-column tiles and narrowGemmFast a last narrow one.
+	wideEnd := c1
+	if narrow := (c1 - c0) % sgemmColumnBlock; hasFastDepthwise && narrow <= 8 {
+		wideEnd = c1 - narrow
+	}
+	if wideEnd > c0 {
+		for p := 0; p < rows; p++ {
+			copy(dst[p*outC+c0:p*outC+wideEnd], k.bias[c0:wideEnd])
+		}
+		kernels.Sgemm(false, false, rows, wideEnd-c0, depth, col, depth,
+			k.weights[c0:], outC, 1, dst[c0:], outC)
+	}
+	if wideEnd < c1 {
+		narrowGemmFast(rows, c1-wideEnd, depth, col, depth, k.weights[wideEnd:], outC,
+			k.bias[wideEnd:], dst[wideEnd:], outC)
+	}
+}
+
+// checkProduct panics unless the operands of a product that narrowGemmFast
+// computes fit their slices: a is m×k, w is wRows×wCols, bias has n values
+// and c is m×n, with rows lda, ldw and ldc apart. The C kernel relies on
+// it to stay inside the slices.
+func checkProduct(m, n, k int, a []float32, lda int, w []float32, wRows, wCols, ldw int,
+	bias, c []float32, ldc int) {
+	fits := func(size, rows, cols, ld int) bool {
+		return ld >= cols && size >= (rows-1)*ld+cols
+	}
+	if m < 1 || n < 1 || k < 1 || !fits(len(a), m, k, lda) ||
+		!fits(len(w), wRows, wCols, ldw) || len(bias) < n || !fits(len(c), m, n, ldc) {
+		panic(fmt.Sprintf("tflite: product of %d×%d by %d columns does not fit its slices",
+			m, k, n))
+	}
 }
 
 // im2col writes, for each output pixel in [first, last) in row-major
@@ -231,25 +324,31 @@ func (k *depthwiseConv2D) flops() int64 {
 	return int64(2 * w.n * w.outH * w.outW * w.outC * w.kH * w.kW)
 }
 
-func (k *depthwiseConv2D) run() {
+func (k *depthwiseConv2D) worthSplitting() bool { return k.flops() >= minSplitFlops }
+
+func (k *depthwiseConv2D) run() { k.runPart(0, 1, 0) }
+
+// runPart computes a range of output rows of every image.
+func (k *depthwiseConv2D) runPart(part, parts, thread int) {
 	w := k.geom
 	inSize := w.inH * w.inW * w.inC
 	outSize := w.outH * w.outW * w.outC
+	rowBegin, rowEnd := partRange(w.outH, part, parts, 1)
+	rowSize := w.outW * w.outC
 	for b := 0; b < w.n; b++ {
 		in := k.in.Data[b*inSize : (b+1)*inSize]
 		out := k.out.Data[b*outSize : (b+1)*outSize]
 		if k.multiplier == 1 && hasFastDepthwise && w.kH*w.kW <= maxFastTaps {
-			depthwiseFast(in, k.weights, k.bias, out, w)
-			k.act.apply(out)
-			continue
-		}
-		for oy := 0; oy < w.outH; oy++ {
-			for ox := 0; ox < w.outW; ox++ {
-				dst := out[(oy*w.outW+ox)*w.outC : (oy*w.outW+ox+1)*w.outC]
-				k.pixel(dst, in, oy, ox)
+			depthwiseFast(in, k.weights, k.bias, out, w, rowBegin, rowEnd)
+		} else {
+			for oy := rowBegin; oy < rowEnd; oy++ {
+				for ox := 0; ox < w.outW; ox++ {
+					dst := out[(oy*w.outW+ox)*w.outC : (oy*w.outW+ox+1)*w.outC]
+					k.pixel(dst, in, oy, ox)
+				}
 			}
 		}
-		k.act.apply(out)
+		k.act.apply(out[rowBegin*rowSize : rowEnd*rowSize])
 	}
 }
 

@@ -92,30 +92,106 @@ __attribute__((target("avx2,fma"))) void prelu_avx2(float *out, const float *in,
 	}
 }
 
-enum { MAX_TAPS = 64 };
+enum { MAX_TAPS = 64, GROUP = 4 };
+
+// edge_pixel computes output pixel (oy, ox), whose window may hang over the
+// padding, from the taps that fall inside the input.
+__attribute__((target("avx2,fma"))) static void edge_pixel(
+    const float *in, const float *w, const float *bias, float *out,
+    long in_h, long in_w, long channels, long out_w, long k_h, long k_w,
+    long stride_h, long stride_w, long dilation_h, long dilation_w,
+    long pad_top, long pad_left, long oy, long ox) {
+	const float *src[MAX_TAPS];
+	const float *filter[MAX_TAPS];
+	int taps = 0;
+	for (long ky = 0; ky < k_h; ky++) {
+		long iy = oy * stride_h - pad_top + ky * dilation_h;
+		if (iy < 0 || iy >= in_h) continue;
+		for (long kx = 0; kx < k_w; kx++) {
+			long ix = ox * stride_w - pad_left + kx * dilation_w;
+			if (ix < 0 || ix >= in_w) continue;
+			src[taps] = in + (iy * in_w + ix) * channels;
+			filter[taps] = w + (ky * k_w + kx) * channels;
+			taps++;
+		}
+	}
+	pixel(src, filter, taps, bias, out + (oy * out_w + ox) * channels, channels);
+}
+
+// interior_group computes GROUP neighbouring output pixels whose windows
+// lie inside the input. first points at the top-left input value of the
+// first window, and offset[t] is tap t's distance from it. The pixels'
+// sums are independent chains of FMAs, which hides FMA latency when a
+// pixel has only one or two vectors of channels. Each value is summed in
+// the same order as pixel sums it, so both paths give the same bits.
+__attribute__((target("avx2,fma"))) static void interior_group(
+    const float *first, long step, const long *offset, const float *w,
+    int taps, const float *bias, float *out, long channels) {
+	long c = 0;
+	for (; c + 8 <= channels; c += 8) {
+		__m256 a0 = _mm256_loadu_ps(bias + c), a1 = a0, a2 = a0, a3 = a0;
+		const float *s = first + c;
+		for (int t = 0; t < taps; t++) {
+			__m256 f = _mm256_loadu_ps(w + t * channels + c);
+			const float *tap = s + offset[t];
+			a0 = _mm256_fmadd_ps(_mm256_loadu_ps(tap), f, a0);
+			a1 = _mm256_fmadd_ps(_mm256_loadu_ps(tap + step), f, a1);
+			a2 = _mm256_fmadd_ps(_mm256_loadu_ps(tap + 2 * step), f, a2);
+			a3 = _mm256_fmadd_ps(_mm256_loadu_ps(tap + 3 * step), f, a3);
+		}
+		_mm256_storeu_ps(out + c, a0);
+		_mm256_storeu_ps(out + channels + c, a1);
+		_mm256_storeu_ps(out + 2 * channels + c, a2);
+		_mm256_storeu_ps(out + 3 * channels + c, a3);
+	}
+	for (; c < channels; c++) {
+		for (int j = 0; j < GROUP; j++) {
+			float acc = bias[c];
+			for (int t = 0; t < taps; t++) {
+				acc += first[j * step + offset[t] + c] * w[t * channels + c];
+			}
+			out[j * channels + c] = acc;
+		}
+	}
+}
 
 __attribute__((target("avx2,fma"))) void depthwise_avx2(
     const float *in, const float *w, const float *bias, float *out,
     long in_h, long in_w, long channels, long out_h, long out_w,
     long k_h, long k_w, long stride_h, long stride_w,
-    long dilation_h, long dilation_w, long pad_top, long pad_left) {
-	const float *src[MAX_TAPS];
-	const float *filter[MAX_TAPS];
-	for (long oy = 0; oy < out_h; oy++) {
-		for (long ox = 0; ox < out_w; ox++) {
-			int taps = 0;
-			for (long ky = 0; ky < k_h; ky++) {
-				long iy = oy * stride_h - pad_top + ky * dilation_h;
-				if (iy < 0 || iy >= in_h) continue;
-				for (long kx = 0; kx < k_w; kx++) {
-					long ix = ox * stride_w - pad_left + kx * dilation_w;
-					if (ix < 0 || ix >= in_w) continue;
-					src[taps] = in + (iy * in_w + ix) * channels;
-					filter[taps] = w + (ky * k_w + kx) * channels;
-					taps++;
-				}
+    long dilation_h, long dilation_w, long pad_top, long pad_left,
+    long oy_begin, long oy_end) {
+	(void)out_h;
+	long offset[MAX_TAPS];
+	int taps = 0;
+	for (long ky = 0; ky < k_h; ky++) {
+		for (long kx = 0; kx < k_w; kx++) {
+			offset[taps++] = (ky * dilation_h * in_w + kx * dilation_w) * channels;
+		}
+	}
+	// Output columns [x_lo, x_hi) have windows inside the input's width.
+	long x_lo = (pad_left + stride_w - 1) / stride_w;
+	long x_hi = (in_w + pad_left - (k_w - 1) * dilation_w - 1) / stride_w + 1;
+	if (in_w + pad_left - (k_w - 1) * dilation_w - 1 < 0) x_hi = 0;
+	if (x_hi > out_w) x_hi = out_w;
+	for (long oy = oy_begin; oy < oy_end; oy++) {
+		long iy0 = oy * stride_h - pad_top;
+		int row_inside = iy0 >= 0 && iy0 + (k_h - 1) * dilation_h < in_h;
+		long ox = 0;
+		if (row_inside) {
+			for (; ox < x_lo && ox < out_w; ox++) {
+				edge_pixel(in, w, bias, out, in_h, in_w, channels, out_w, k_h, k_w,
+				           stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left, oy, ox);
 			}
-			pixel(src, filter, taps, bias, out + (oy * out_w + ox) * channels, channels);
+			for (; ox + GROUP <= x_hi; ox += GROUP) {
+				const float *first = in + (iy0 * in_w + ox * stride_w - pad_left) * channels;
+				interior_group(first, stride_w * channels, offset, w, taps, bias,
+				               out + (oy * out_w + ox) * channels, channels);
+			}
+		}
+		for (; ox < out_w; ox++) {
+			edge_pixel(in, w, bias, out, in_h, in_w, channels, out_w, k_h, k_w,
+			           stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left, oy, ox);
 		}
 	}
 }

@@ -5,13 +5,15 @@
 // depthwise_has_avx2_fma returns 1 when the CPU runs depthwise_avx2.
 int depthwise_has_avx2_fma(void);
 
-// depthwise_avx2 computes one image of a depthwise convolution with depth
-// multiplier 1, NHWC: out[oy, ox, c] = bias[c] + Σ in[iy, ix, c]·w[ky, kx, c]
-// over the window positions inside the input.
+// depthwise_avx2 computes output rows [oy_begin, oy_end) of one image of a
+// depthwise convolution with depth multiplier 1, NHWC:
+// out[oy, ox, c] = bias[c] + Σ in[iy, ix, c]·w[ky, kx, c] over the window
+// positions inside the input, summed in window order.
 void depthwise_avx2(const float *in, const float *w, const float *bias, float *out,
                     long in_h, long in_w, long channels, long out_h, long out_w,
                     long k_h, long k_w, long stride_h, long stride_w,
-                    long dilation_h, long dilation_w, long pad_top, long pad_left);
+                    long dilation_h, long dilation_w, long pad_top, long pad_left,
+                    long oy_begin, long oy_end);
 
 // clamp_avx2 limits each of the n values of x to [lo, hi] in place.
 void clamp_avx2(float *x, long n, float lo, float hi);

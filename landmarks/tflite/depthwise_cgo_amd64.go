@@ -34,13 +34,14 @@ func preluFast(out, in, alpha []float32) {
 		(*C.float)(unsafe.Pointer(&alpha[0])), C.long(len(out)), C.long(len(alpha)))
 }
 
-// depthwiseFast runs one image of a depthwise convolution with depth
-// multiplier 1 in one cgo call.
-func depthwiseFast(in, weights, bias, out []float32, w window) {
+// depthwiseFast computes output rows [rowBegin, rowEnd) of one image of a
+// depthwise convolution with depth multiplier 1 in one cgo call.
+func depthwiseFast(in, weights, bias, out []float32, w window, rowBegin, rowEnd int) {
 	C.depthwise_avx2(
 		(*C.float)(unsafe.Pointer(&in[0])), (*C.float)(unsafe.Pointer(&weights[0])),
 		(*C.float)(unsafe.Pointer(&bias[0])), (*C.float)(unsafe.Pointer(&out[0])),
 		C.long(w.inH), C.long(w.inW), C.long(w.inC), C.long(w.outH), C.long(w.outW),
 		C.long(w.kH), C.long(w.kW), C.long(w.strideH), C.long(w.strideW),
-		C.long(w.dilationH), C.long(w.dilationW), C.long(w.padTop), C.long(w.padLeft))
+		C.long(w.dilationH), C.long(w.dilationW), C.long(w.padTop), C.long(w.padLeft),
+		C.long(rowBegin), C.long(rowEnd))
 }

@@ -15,6 +15,19 @@ func preluFast(out, in, alpha []float32) {
 	panic("tflite: preluFast without the AVX2 kernel")
 }
 
-func depthwiseFast(in, weights, bias, out []float32, w window) {
+func depthwiseFast(in, weights, bias, out []float32, w window, rowBegin, rowEnd int) {
 	panic("tflite: depthwiseFast without the AVX2 kernel")
+}
+
+func narrowGemmFast(m, n, k int, a []float32, lda int, w []float32, ldw int,
+	bias, c []float32, ldc int) {
+	panic("tflite: narrowGemmFast without the AVX2 kernel")
+}
+
+func dotConvFast(in, filter, bias, out []float32, w window, rowBegin, rowEnd int) {
+	panic("tflite: dotConvFast without the AVX2 kernel")
+}
+
+func resizeFast(k *resizeBilinear, in, out []float32, rowBegin, rowEnd int) {
+	panic("tflite: resizeFast without the AVX2 kernel")
 }

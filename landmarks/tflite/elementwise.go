@@ -120,16 +120,22 @@ func newAdd(ins, outs []*Tensor, opts table) (kernel, error) {
 
 func (k *add) flops() int64 { return int64(k.out.Len()) }
 
-func (k *add) run() {
-	out := k.out.Data
+func (k *add) worthSplitting() bool { return k.out.Len() >= minSplitValues }
+
+func (k *add) run() { k.runPart(0, 1, 0) }
+
+// runPart computes a range of output elements.
+func (k *add) runPart(part, parts, thread int) {
+	begin, end := partRange(len(k.out.Data), part, parts, 16)
+	out := k.out.Data[begin:end]
 	if k.castA.kind == broadcastSame && k.castB.kind == broadcastSame {
-		a, b := k.a.Data[:len(out)], k.b.Data[:len(out)]
+		a, b := k.a.Data[begin:end], k.b.Data[begin:end]
 		for i := range out {
 			out[i] = a[i] + b[i]
 		}
 	} else {
 		for i := range out {
-			out[i] = k.castA.at(k.a.Data, i) + k.castB.at(k.b.Data, i)
+			out[i] = k.castA.at(k.a.Data, begin+i) + k.castB.at(k.b.Data, begin+i)
 		}
 	}
 	k.act.apply(out)
@@ -155,17 +161,28 @@ func newPRelu(ins, outs []*Tensor) (kernel, error) {
 
 func (k *pRelu) flops() int64 { return int64(k.out.Len()) }
 
-func (k *pRelu) run() {
-	in := k.in.Data[:len(k.out.Data)]
+func (k *pRelu) worthSplitting() bool { return k.out.Len() >= minSplitValues }
+
+func (k *pRelu) run() { k.runPart(0, 1, 0) }
+
+// runPart computes a range of output elements. With a repeating alpha the
+// range starts at a multiple of len(alpha), so that alpha[0] comes first.
+func (k *pRelu) runPart(part, parts, thread int) {
+	align := 16
+	if k.castAlpha.kind == broadcastRepeat {
+		align = len(k.alpha.Data)
+	}
+	begin, end := partRange(len(k.out.Data), part, parts, align)
+	in, out := k.in.Data[begin:end], k.out.Data[begin:end]
 	if k.castAlpha.kind == broadcastRepeat && hasFastDepthwise {
-		preluFast(k.out.Data, in, k.alpha.Data)
+		preluFast(out, in, k.alpha.Data)
 		return
 	}
 	if k.castAlpha.kind == broadcastRepeat {
 		alpha := k.alpha.Data
 		c := 0
 		for i, v := range in {
-			k.out.Data[i] = max(v, 0) + min(v, 0)*alpha[c]
+			out[i] = max(v, 0) + min(v, 0)*alpha[c]
 			c++
 			if c == len(alpha) {
 				c = 0
@@ -175,9 +192,9 @@ func (k *pRelu) run() {
 	}
 	for i, v := range in {
 		if v < 0 {
-			v *= k.castAlpha.at(k.alpha.Data, i)
+			v *= k.castAlpha.at(k.alpha.Data, begin+i)
 		}
-		k.out.Data[i] = v
+		out[i] = v
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 )
 
@@ -55,11 +56,15 @@ type Interpreter struct {
 	outputs   []int
 	histogram map[string]int
 	flopCount int64
-	scratch   []float32        // im2col buffer that the convolutions share
+	scratches [][]float32      // im2col buffers that the convolutions share, one per thread
 	steps     []step           // each kernel's operands, in execution order
 	arena     []float32        // the intermediate activations, placed by lifetime
 	inArena   map[*Tensor]bool // the tensors whose Data is a slice of arena
 	weights   *weightSet       // float32 weights shared with the model's other interpreters
+
+	threads     int         // goroutines per Invoke, set by SetThreads
+	pool        *workerPool // the threads−1 workers, nil for one thread
+	poolCleanup runtime.Cleanup
 }
 
 // New loads a TFLite model, expands its float16 and sparse weights to dense
@@ -77,7 +82,8 @@ func newInterpreter(model []byte, planned bool) (*Interpreter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tflite: %w", err)
 	}
-	ip := &Interpreter{histogram: map[string]int{}, weights: sharedWeights(model)}
+	ip := &Interpreter{histogram: map[string]int{}, weights: sharedWeights(model),
+		threads: 1, scratches: make([][]float32, 1)}
 	if err := ip.loadTensors(flat); err != nil {
 		return nil, fmt.Errorf("tflite: %w", err)
 	}
@@ -97,7 +103,7 @@ func newInterpreter(model []byte, planned bool) (*Interpreter, error) {
 // results in the output tensors.
 func (ip *Interpreter) Invoke() {
 	for _, k := range ip.kernels {
-		k.run()
+		ip.runKernel(k)
 	}
 }
 
@@ -130,9 +136,13 @@ func (ip *Interpreter) OpHistogram() map[string]int {
 	return out
 }
 
-// Close releases nothing and exists so that an Interpreter can be handled
-// like the project's other resources. It is safe to call more than once.
-func (ip *Interpreter) Close() error { return nil }
+// Close stops the worker goroutines that SetThreads started; the
+// Interpreter then runs on one thread. It is safe to call more than once.
+func (ip *Interpreter) Close() error {
+	ip.stopWorkers()
+	ip.threads = 1
+	return nil
+}
 
 func (ip *Interpreter) loadTensors(flat *flatModel) error {
 	for i := range flat.tensors {

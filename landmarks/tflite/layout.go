@@ -25,12 +25,13 @@ func (k *reshape) flops() int64 { return 0 }
 func (k *reshape) run()         { copy(k.out.Data, k.in.Data) }
 
 // pad is PAD with zeros. The output may share the arena with other
-// tensors, so run clears it before copying the input rows.
+// tensors, so run clears it before copying the input runs.
 type pad struct {
 	in, out *Tensor
 	before  []int // padding before each axis
-	rowLen  int   // length of the last axis of the input
-	coord   []int // scratch: the input row being copied
+	outer   int   // number of axes whose coordinates select a run
+	runLen  int   // input values that stay contiguous in the output
+	coord   []int // scratch: the coordinates of the input run being copied
 }
 
 func newPad(ins, outs []*Tensor) (kernel, error) {
@@ -39,6 +40,9 @@ func newPad(ins, outs []*Tensor) (kernel, error) {
 	if paddings.ints == nil || len(paddings.ints) != 2*rank || len(out.Shape) != rank {
 		return nil, fmt.Errorf("paddings %v for input %v: expected constant int32 [%d 2]",
 			paddings.Shape, in.Shape, rank)
+	}
+	if rank == 0 {
+		return nil, fmt.Errorf("pad of a scalar")
 	}
 	k := &pad{in: in, out: out, before: make([]int, rank), coord: make([]int, rank)}
 	for i := 0; i < rank; i++ {
@@ -49,10 +53,13 @@ func newPad(ins, outs []*Tensor) (kernel, error) {
 				paddings.ints, in.Shape, out.Shape)
 		}
 	}
-	if rank == 0 {
-		return nil, fmt.Errorf("pad of a scalar")
+	// The axes after the last padded one have the same size in the output,
+	// so a run spans the last padded axis and all after it.
+	k.outer = rank - 1
+	for k.outer > 0 && in.Shape[k.outer] == out.Shape[k.outer] {
+		k.outer--
 	}
-	k.rowLen = in.Shape[rank-1]
+	k.runLen = shapeSize(in.Shape[k.outer:])
 	return k, nil
 }
 
@@ -63,13 +70,16 @@ func (k *pad) run() {
 	coord := k.coord
 	clear(coord)
 	clear(k.out.Data)
-	for src := 0; src < len(k.in.Data); src += k.rowLen {
+	if k.runLen == 0 {
+		return
+	}
+	for src := 0; src < len(k.in.Data); src += k.runLen {
 		dst := 0
 		for i := 0; i < rank; i++ {
 			dst = dst*k.out.Shape[i] + coord[i] + k.before[i]
 		}
-		copy(k.out.Data[dst:dst+k.rowLen], k.in.Data[src:src+k.rowLen])
-		for i := rank - 2; i >= 0; i-- {
+		copy(k.out.Data[dst:dst+k.runLen], k.in.Data[src:src+k.runLen])
+		for i := k.outer - 1; i >= 0; i-- {
 			coord[i]++
 			if coord[i] < k.in.Shape[i] {
 				break
@@ -202,35 +212,46 @@ func (k *maxPool2D) flops() int64 {
 	return int64(w.n * w.outH * w.outW * w.outC * w.kH * w.kW)
 }
 
-func (k *maxPool2D) run() {
+func (k *maxPool2D) worthSplitting() bool { return k.out.Len() >= minSplitValues }
+
+func (k *maxPool2D) run() { k.runPart(0, 1, 0) }
+
+// runPart computes a range of output rows of every image.
+func (k *maxPool2D) runPart(part, parts, thread int) {
 	w := k.geom
-	dst := 0
+	rowBegin, rowEnd := partRange(w.outH, part, parts, 1)
+	rowSize := w.outW * w.outC
 	for b := 0; b < w.n; b++ {
 		in := k.in.Data[b*w.inH*w.inW*w.inC:]
-		for oy := 0; oy < w.outH; oy++ {
+		out := k.out.Data[b*w.outH*rowSize:]
+		for oy := rowBegin; oy < rowEnd; oy++ {
 			for ox := 0; ox < w.outW; ox++ {
-				out := k.out.Data[dst : dst+w.outC]
-				for c := range out {
-					out[c] = -math.MaxFloat32
-				}
-				for ky := 0; ky < w.kH; ky++ {
-					iy := oy*w.strideH - w.padTop + ky
-					for kx := 0; kx < w.kW; kx++ {
-						ix := ox*w.strideW - w.padLeft + kx
-						if iy < 0 || iy >= w.inH || ix < 0 || ix >= w.inW {
-							continue
-						}
-						src := in[(iy*w.inW+ix)*w.inC : (iy*w.inW+ix+1)*w.inC]
-						for c, v := range src {
-							out[c] = max(out[c], v)
-						}
-					}
-				}
-				dst += w.outC
+				k.pixel(out[(oy*w.outW+ox)*w.outC:][:w.outC], in, oy, ox)
+			}
+		}
+		k.act.apply(out[rowBegin*rowSize : rowEnd*rowSize])
+	}
+}
+
+// pixel computes the maximum of the window of output pixel (oy, ox).
+func (k *maxPool2D) pixel(out, in []float32, oy, ox int) {
+	w := k.geom
+	for c := range out {
+		out[c] = -math.MaxFloat32
+	}
+	for ky := 0; ky < w.kH; ky++ {
+		iy := oy*w.strideH - w.padTop + ky
+		for kx := 0; kx < w.kW; kx++ {
+			ix := ox*w.strideW - w.padLeft + kx
+			if iy < 0 || iy >= w.inH || ix < 0 || ix >= w.inW {
+				continue
+			}
+			src := in[(iy*w.inW+ix)*w.inC : (iy*w.inW+ix+1)*w.inC]
+			for c, v := range src {
+				out[c] = max(out[c], v)
 			}
 		}
 	}
-	k.act.apply(k.out.Data)
 }
 
 // mean is MEAN over the axes given by a constant int32 tensor.

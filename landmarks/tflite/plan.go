@@ -121,7 +121,10 @@ func bestGap(placed []*lifetime, l *lifetime) int {
 // the arena, the graph's inputs and outputs, the tensors outside the arena
 // and the shared im2col scratch.
 func (ip *Interpreter) activationBytes() int {
-	n := len(ip.arena) + len(ip.scratch)
+	n := len(ip.arena)
+	for _, buf := range ip.scratches {
+		n += len(buf)
+	}
 	seen := map[*Tensor]bool{}
 	for _, idx := range slices.Concat(ip.inputs, ip.outputs) {
 		seen[ip.tensors[idx]] = true

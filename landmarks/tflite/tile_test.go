@@ -34,7 +34,7 @@ func TestConv2DTilesMatchOneProduct(t *testing.T) {
 		conv := k.(*conv2D)
 		if !tiled {
 			conv.tileRows = size * size
-			*conv.scratch = make([]float32, size*size*3*3*inC)
+			(*conv.scratch)[0] = make([]float32, size*size*3*3*inC)
 		}
 		if tiled && conv.tileRows >= size*size {
 			t.Fatalf("tile of %d rows covers all %d pixels", conv.tileRows, size*size)
