@@ -21,13 +21,22 @@ type referencePose struct {
 	World     [][4]float64 `json:"world"`
 }
 
-// TestPoseAgreesWithMediaPipe compares PoseLandmarker with MediaPipe pose
-// 0.5 (JavaScript solution, static image mode, full model) on the 20
-// people photos: whether a body is found, and the mean distance of the 33
-// landmarks in normalised units (x over the width, y over the height).
+// TestPoseAgreesWithMediaPipe compares PoseLandmarker.Detect with
+// MediaPipe pose 0.5 (JavaScript solution, full model) run on one people
+// photo at a time (testdata/people-pose-static.json, made by
+// tools/oracle/mediapipe_static.sh): whether a body is found, and the mean
+// distance of the landmarks in normalised units (x over the width, y over
+// the height), over all 33 and over those MediaPipe calls visible
+// (visibility at least 0.5).
+//
+// The shared people-pose.json is not used: the reference tool sends all
+// photos to one solution, which has no static image mode, so each photo's
+// body was searched for in the region tracked from the photo before it.
+// On 9 of the 20 photos that gave a body 0.18–0.99 away from the one
+// MediaPipe finds in the photo on its own, and on 3 no body at all.
 func TestPoseAgreesWithMediaPipe(t *testing.T) {
-	path := shareddata.Path(t, "mediapipe-reference/people-pose.json")
-	data, err := os.ReadFile(path)
+	root := filepath.Dir(filepath.Dir(shareddata.Path(t, "people/video.avi")))
+	data, err := os.ReadFile("testdata/people-pose-static.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,20 +44,14 @@ func TestPoseAgreesWithMediaPipe(t *testing.T) {
 	if err := json.Unmarshal(data, &refs); err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Dir(filepath.Dir(path))
 	p, err := NewPoseLandmarker(PoseOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	agree, pairs := 0, 0
-	distanceSum := 0.0
+	var allSum, visibleSum float64
 	for _, ref := range refs {
-		file := filepath.Join(root, ref.File)
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := DecodeImage(file, raw)
+		img, err := decodeFile(filepath.Join(root, ref.File))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,25 +66,38 @@ func TestPoseAgreesWithMediaPipe(t *testing.T) {
 			t.Logf("%s: ours %v, MediaPipe %v", ref.File, pose != nil, ref.Landmarks != nil)
 			continue
 		}
-		d := 0.0
+		all, visible, n := 0.0, 0.0, 0
 		for k, r := range ref.Landmarks {
-			d += math.Hypot(r[0]-pose.Landmarks[k].X, r[1]-pose.Landmarks[k].Y)
+			d := math.Hypot(r[0]-pose.Landmarks[k].X, r[1]-pose.Landmarks[k].Y)
+			all += d
+			if r[3] >= 0.5 {
+				visible += d
+				n++
+			}
 		}
-		d /= float64(len(ref.Landmarks))
-		t.Logf("%s: mean landmark distance %.4f", ref.File, d)
-		distanceSum += d
+		all /= float64(len(ref.Landmarks))
+		visible /= float64(max(n, 1))
+		t.Logf("%s: mean landmark distance %.4f, %.4f over %d visible", ref.File, all, visible, n)
+		allSum += all
+		visibleSum += visible
 		pairs++
 	}
 	presence := float64(agree) / float64(len(refs))
-	distance := distanceSum / float64(max(pairs, 1))
-	t.Logf("%d photos: presence agrees %.1f%%, mean landmark distance %.4f over %d poses",
-		len(refs), 100*presence, distance, pairs)
-	// TODO: 6 of the 14 shared poses agree within 0.03, but on the other 8
-	// MediaPipe's pose lies elsewhere (on 428.jpg it places a standing body
-	// among the balloons while this detector finds only the child), so the
-	// pose detector's input likely differs from MediaPipe's in a way not yet
-	// found. These bounds hold today's figures so that a regression fails.
-	if presence < 0.75 {
-		t.Errorf("pose presence agrees on %.1f%% of photos, expected at least 75%%", 100*presence)
+	all := allSum / float64(max(pairs, 1))
+	visible := visibleSum / float64(max(pairs, 1))
+	t.Logf("%d photos: presence agrees %.1f%%; over %d poses, mean landmark distance %.4f, "+
+		"%.4f over visible landmarks", len(refs), 100*presence, pairs, all, visible)
+	// Measured: 19 of 20 agree, 0.0115 and 0.0092. On 357.jpg the detector
+	// scores 0.515 and its region holds no body (presence 0.05), where
+	// MediaPipe finds one lying down. The largest distances are on legs
+	// outside the photo, whose positions the model only guesses.
+	if presence < 0.95 {
+		t.Errorf("pose presence agrees on %.1f%% of photos, expected at least 95%%", 100*presence)
+	}
+	if all > 0.012 {
+		t.Errorf("mean landmark distance %.4f, expected at most 0.012", all)
+	}
+	if visible > 0.01 {
+		t.Errorf("mean distance over visible landmarks %.4f, expected at most 0.01", visible)
 	}
 }
