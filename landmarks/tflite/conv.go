@@ -15,22 +15,26 @@ import (
 //
 //	out[N, outH, outW, outC] = col[outH·outW, K] · weights[K, outC] + bias
 //
-// On AVX2 CPUs, output channels that would fill less than half of
-// Sgemm's 16-column tile go to narrowGemmFast, and convolutions with one
-// or two output channels take dot products of each window with TFLite's
-// filter layout, without im2col (dotConvFast).
+// On AVX2 CPUs, convolutions with up to 24 output channels, and a last
+// Sgemm tile that would be at most half full, go to narrowGemmFast.
+// Convolutions with one or two output channels take dot products of each
+// window with TFLite's filter layout, without im2col (dotConvFast).
 type conv2D struct {
-	in, out   *Tensor
-	weights   []float32 // [K, outC], transposed from TFLite's [outC, kH, kW, inC]
-	filter    []float32 // [outC, K], TFLite's layout, for dotConvFast
-	bias      []float32 // [outC], zeros when the model has none
-	geom      window
-	act       activation
-	scratch   *[][]float32 // im2col buffers, one per thread, each at least tileRows·K
-	direct    bool         // 1×1, stride 1, no padding: the input is its own col
-	dot       bool         // compute the output by dotConvFast
-	tileRows  int          // output pixels, so im2col rows, per matrix multiply
-	flopCount int64
+	in, out *Tensor
+	weights []float32 // [K, outC], transposed from TFLite's [outC, kH, kW, inC]
+	filter  []float32 // [outC, K], TFLite's layout, for dotConvFast
+	bias    []float32 // [outC], zeros when the model has none
+	geom    window
+	act     activation
+	scratch *[][]float32  // im2col buffers, one per thread, each at least tileRows·K
+	direct  bool          // 1×1, stride 1, no padding: the input is its own col
+	dot     bool          // compute the output by dotConvFast
+	narrow  narrowWeights // channels [narrowFirst, outC) for narrowGemmFast
+	// narrowFirst is the first channel that narrowGemmFast computes, a
+	// multiple of sgemmColumnBlock, or outC when Sgemm computes them all.
+	narrowFirst int
+	tileRows    int // output pixels, so im2col rows, per matrix multiply
+	flopCount   int64
 }
 
 // window is the geometry of a sliding window over an NHWC tensor.
@@ -96,6 +100,11 @@ func (ip *Interpreter) newConv2D(ins, outs []*Tensor, opts table) (kernel, error
 			w.padTop == 0 && w.padLeft == 0,
 		dot:       hasFastDepthwise && w.outC <= maxDotChannels && w.inC%8 == 0,
 		flopCount: int64(2 * w.n * w.outH * w.outW * w.outC * depth),
+	}
+	k.narrowFirst = w.outC
+	if hasFastDepthwise && !k.dot {
+		k.narrowFirst = narrowChannels(w.outC)
+		k.narrow = newNarrowWeights(k.weights, bias, w.outC, k.narrowFirst)
 	}
 	k.tileRows = w.outH * w.outW
 	if !k.direct && !k.dot {
@@ -205,43 +214,68 @@ func (k *conv2D) runTile(in, out []float32, thread, first, last, firstChannel, e
 }
 
 // multiply sets channels [c0, c1) of dst[rows, outC] to bias + col·weights.
-// Each output value is computed the same way whatever the channel range,
-// as long as c0 is a multiple of sgemmColumnBlock.
+// Channels from narrowFirst on are computed all together, by the call
+// whose range ends at outC. Ranges are cut at multiples of
+// sgemmColumnBlock, so none starts after narrowFirst.
 func (k *conv2D) multiply(rows int, col, dst []float32, c0, c1 int) {
 	outC := k.geom.outC
 	depth := len(col) / rows
-	// Sgemm takes whole 16-column tiles and narrowGemmFast a last narrow one.
-	wideEnd := c1
-	if narrow := (c1 - c0) % sgemmColumnBlock; hasFastDepthwise && narrow <= 8 {
-		wideEnd = c1 - narrow
-	}
-	if wideEnd > c0 {
+	if wideEnd := min(c1, k.narrowFirst); wideEnd > c0 {
 		for p := 0; p < rows; p++ {
 			copy(dst[p*outC+c0:p*outC+wideEnd], k.bias[c0:wideEnd])
 		}
 		kernels.Sgemm(false, false, rows, wideEnd-c0, depth, col, depth,
 			k.weights[c0:], outC, 1, dst[c0:], outC)
 	}
-	if wideEnd < c1 {
-		narrowGemmFast(rows, c1-wideEnd, depth, col, depth, k.weights[wideEnd:], outC,
-			k.bias[wideEnd:], dst[wideEnd:], outC)
+	if c1 > k.narrowFirst {
+		narrowGemmFast(rows, depth, col, depth, k.narrow, dst[k.narrowFirst:], outC)
 	}
 }
 
-// checkProduct panics unless the operands of a product that narrowGemmFast
-// computes fit their slices: a is m×k, w is wRows×wCols, bias has n values
-// and c is m×n, with rows lda, ldw and ldc apart. The C kernel relies on
-// it to stay inside the slices.
-func checkProduct(m, n, k int, a []float32, lda int, w []float32, wRows, wCols, ldw int,
-	bias, c []float32, ldc int) {
-	fits := func(size, rows, cols, ld int) bool {
-		return ld >= cols && size >= (rows-1)*ld+cols
+// maxNarrowChannels is the most output channels that narrowGemmFast takes.
+const maxNarrowChannels = 24
+
+// narrowChannels returns the first of the output channels that
+// narrowGemmFast should compute: all of up to maxNarrowChannels, else a
+// last partial Sgemm tile of at most 8, which would leave half of the
+// tile empty.
+func narrowChannels(outC int) int {
+	if outC <= maxNarrowChannels {
+		return 0
 	}
-	if m < 1 || n < 1 || k < 1 || !fits(len(a), m, k, lda) ||
-		!fits(len(w), wRows, wCols, ldw) || len(bias) < n || !fits(len(c), m, n, ldc) {
-		panic(fmt.Sprintf("tflite: product of %d×%d by %d columns does not fit its slices",
-			m, k, n))
+	if tail := outC % sgemmColumnBlock; tail > 0 && tail <= 8 {
+		return outC - tail
 	}
+	return outC
+}
+
+// narrowWeights are the weights and bias of output channels [first, outC)
+// of a convolution, each row zero-padded to a multiple of 8 values so that
+// the C kernel loads whole vectors.
+type narrowWeights struct {
+	channels int
+	weights  []float32 // [K, stride()]
+	bias     []float32 // [stride()]
+}
+
+func (w narrowWeights) stride() int { return (w.channels + 7) &^ 7 }
+
+// newNarrowWeights copies channels [first, outC) of weights [K, outC] and
+// bias [outC].
+func newNarrowWeights(weights, bias []float32, outC, first int) narrowWeights {
+	w := narrowWeights{channels: outC - first}
+	if w.channels == 0 {
+		return w
+	}
+	depth := len(weights) / outC
+	stride := w.stride()
+	w.weights = make([]float32, depth*stride)
+	for p := 0; p < depth; p++ {
+		copy(w.weights[p*stride:], weights[p*outC+first:(p+1)*outC])
+	}
+	w.bias = make([]float32, stride)
+	copy(w.bias, bias[first:])
+	return w
 }
 
 // im2col writes, for each output pixel in [first, last) in row-major

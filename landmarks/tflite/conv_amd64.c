@@ -10,37 +10,68 @@
 
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
 
-enum { NARROW_ROWS = 6, DOT_ROWS = 4 };
+enum { DOT_ROWS = 4 };
 
-// narrow_rows computes rows rows (at most NARROW_ROWS) of c for
-// narrow_gemm_avx2, the lanes past n masked off.
-TARGET_AVX2 static inline __attribute__((always_inline)) void narrow_rows(
-    int rows, long n, long k, const float *a, long lda, const float *w, long ldw,
-    const float *bias, float *c, long ldc) {
-	__m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n),
-	                                  _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-	__m256 b = _mm256_maskload_ps(bias, mask);
-	__m256 acc[NARROW_ROWS] = {b, b, b, b, b, b};
+// narrow_block computes rows rows of c for narrow_gemm_avx2 with vecs
+// vectors per row. Both are constants after inlining, so the rows·vecs
+// accumulators stay in registers.
+TARGET_AVX2 static inline __attribute__((always_inline)) void narrow_block(
+    int rows, int vecs, long k, const float *a, long lda, const float *w,
+    const float *bias, float *c, long ldc, const __m256i *mask, int full) {
+	__m256 acc[6][3];
+	for (int v = 0; v < vecs; v++) {
+		__m256 b = _mm256_loadu_ps(bias + 8 * v);
+		for (int r = 0; r < rows; r++) acc[r][v] = b;
+	}
 	for (long p = 0; p < k; p++) {
-		__m256 wp = _mm256_maskload_ps(w + p * ldw, mask);
+		__m256 wp[3];
+		for (int v = 0; v < vecs; v++) wp[v] = _mm256_loadu_ps(w + p * 8 * vecs + 8 * v);
 		for (int r = 0; r < rows; r++) {
-			acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(a + r * lda + p), wp, acc[r]);
+			__m256 ar = _mm256_broadcast_ss(a + r * lda + p);
+			for (int v = 0; v < vecs; v++) acc[r][v] = _mm256_fmadd_ps(ar, wp[v], acc[r][v]);
 		}
 	}
 	for (int r = 0; r < rows; r++) {
-		_mm256_maskstore_ps(c + r * ldc, mask, acc[r]);
+		for (int v = 0; v < vecs; v++) {
+			if (v < full) {
+				_mm256_storeu_ps(c + r * ldc + 8 * v, acc[r][v]);
+			} else {
+				_mm256_maskstore_ps(c + r * ldc + 8 * v, mask[v], acc[r][v]);
+			}
+		}
 	}
 }
 
+// narrow_rows runs narrow_block over all m rows, in blocks of rows rows.
+#define NARROW_ROWS(ROWS, VECS)                                                   \
+	do {                                                                          \
+		long i = 0;                                                               \
+		for (; i + (ROWS) <= m; i += (ROWS)) {                                    \
+			narrow_block((ROWS), (VECS), k, a + i * lda, lda, w, bias, c + i * ldc, \
+			             ldc, mask, full);                                        \
+		}                                                                         \
+		for (; i < m; i++) {                                                      \
+			narrow_block(1, (VECS), k, a + i * lda, lda, w, bias, c + i * ldc, ldc, \
+			             mask, full);                                             \
+		}                                                                         \
+	} while (0)
+
 TARGET_AVX2 void narrow_gemm_avx2(long m, long n, long k, const float *a, long lda,
-                                  const float *w, long ldw, const float *bias, float *c,
-                                  long ldc) {
-	long i = 0;
-	for (; i + NARROW_ROWS <= m; i += NARROW_ROWS) {
-		narrow_rows(NARROW_ROWS, n, k, a + i * lda, lda, w, ldw, bias, c + i * ldc, ldc);
+                                  const float *w, const float *bias, float *c, long ldc) {
+	__m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	int full = (int)(n / 8); // vectors without lanes past n
+	__m256i mask[3];
+	for (int v = 0; v < 3; v++) {
+		mask[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n - 8 * v), lanes);
 	}
-	for (; i < m; i++) {
-		narrow_rows(1, n, k, a + i * lda, lda, w, ldw, bias, c + i * ldc, ldc);
+	// Six rows of one or two vectors, or four of three, use twelve
+	// accumulators at most.
+	if (n <= 8) {
+		NARROW_ROWS(6, 1);
+	} else if (n <= 16) {
+		NARROW_ROWS(6, 2);
+	} else {
+		NARROW_ROWS(4, 3);
 	}
 }
 

@@ -3,10 +3,12 @@
 #define LANDMARKS_TFLITE_CONV_AMD64_H
 
 // narrow_gemm_avx2 computes c[i, j] = bias[j] + Σ_p a[i, p]·w[p, j] for
-// i < m and j < n ≤ 8, row-major, summing p in order with one FMA each.
-// a is m×k, w is k×n and c is m×n, with rows lda, ldw and ldc apart.
+// i < m and j < n ≤ 24, summing p in order with one FMA each. a is m×k
+// with rows lda apart and c is m×n with rows ldc apart. w is k×N and bias
+// has N values, with N = n rounded up to a multiple of 8 and zeros in the
+// columns past n.
 void narrow_gemm_avx2(long m, long n, long k, const float *a, long lda,
-                      const float *w, long ldw, const float *bias, float *c, long ldc);
+                      const float *w, const float *bias, float *c, long ldc);
 
 // conv_geometry is a convolution window over one NHWC image.
 struct conv_geometry {

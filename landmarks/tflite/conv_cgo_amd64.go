@@ -13,15 +13,21 @@ import (
 	"unsafe"
 )
 
-// narrowGemmFast computes c = bias + a·w for an m×k a, a k×n w with n ≤ 8
-// and an m×n c, whose rows are lda, ldw and ldc apart, in conv_amd64.c.
-func narrowGemmFast(m, n, k int, a []float32, lda int, w []float32, ldw int,
-	bias, c []float32, ldc int) {
-	checkProduct(m, n, k, a, lda, w, k, n, ldw, bias, c, ldc)
+// narrowGemmFast computes c = bias + a·w for an m×k a and an m×n c whose
+// rows are lda and ldc apart, in conv_amd64.c. w and bias come from
+// newNarrowWeights, whose n is at most maxNarrowChannels.
+func narrowGemmFast(m, k int, a []float32, lda int, w narrowWeights, c []float32, ldc int) {
+	n := w.channels
+	if m < 1 || k < 1 || n < 1 || n > maxNarrowChannels || lda < k || ldc < n ||
+		len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+n || len(w.bias) != w.stride() ||
+		len(w.weights) < k*w.stride() {
+		panic(fmt.Sprintf("tflite: narrowGemmFast: %d×%d by %d channels does not fit its slices",
+			m, k, n))
+	}
 	C.narrow_gemm_avx2(C.long(m), C.long(n), C.long(k),
 		(*C.float)(unsafe.Pointer(&a[0])), C.long(lda),
-		(*C.float)(unsafe.Pointer(&w[0])), C.long(ldw),
-		(*C.float)(unsafe.Pointer(&bias[0])), (*C.float)(unsafe.Pointer(&c[0])), C.long(ldc))
+		(*C.float)(unsafe.Pointer(&w.weights[0])), (*C.float)(unsafe.Pointer(&w.bias[0])),
+		(*C.float)(unsafe.Pointer(&c[0])), C.long(ldc))
 }
 
 // dotConvFast computes output rows [rowBegin, rowEnd) of a convolution

@@ -19,8 +19,7 @@ func depthwiseFast(in, weights, bias, out []float32, w window, rowBegin, rowEnd 
 	panic("tflite: depthwiseFast without the AVX2 kernel")
 }
 
-func narrowGemmFast(m, n, k int, a []float32, lda int, w []float32, ldw int,
-	bias, c []float32, ldc int) {
+func narrowGemmFast(m, k int, a []float32, lda int, w narrowWeights, c []float32, ldc int) {
 	panic("tflite: narrowGemmFast without the AVX2 kernel")
 }
 

@@ -156,8 +156,9 @@ func TestConv2DPathsMatchDirectSum(t *testing.T) {
 		inC, outC, kernel, stride int
 	}{
 		{"sgemm 3x3 to 32", 8, 32, 3, 1},
-		{"sgemm and narrow 3x3 to 24", 3, 24, 3, 2},
 		{"sgemm and narrow 1x1 to 39", 16, 39, 1, 1},
+		{"narrow 3x3 stride 2 to 24", 3, 24, 3, 2},
+		{"narrow 1x1 to 16", 24, 16, 1, 1},
 		{"narrow 1x1 to 8", 8, 8, 1, 1},
 		{"dot 3x3 to 1", 8, 1, 3, 1},
 		{"dot 5x5 stride 2 to 2", 16, 2, 5, 2},
