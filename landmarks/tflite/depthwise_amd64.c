@@ -2,7 +2,9 @@
 
 // Depthwise convolution for MediaPipe's models on AVX2/FMA CPUs. For each
 // output pixel, blocks of 32 channels stay in four AVX registers while the
-// kernel walks the window taps, so each output value is stored once.
+// kernel walks the window taps, so each output value is stored once. The
+// activations, ADD and MAX_POOL_2D kernels at the end are plain loops over
+// vectors of 8 channels.
 
 #include <immintrin.h>
 
@@ -192,6 +194,65 @@ __attribute__((target("avx2,fma"))) void depthwise_avx2(
 		for (; ox < out_w; ox++) {
 			edge_pixel(in, w, bias, out, in_h, in_w, channels, out_w, k_h, k_w,
 			           stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left, oy, ox);
+		}
+	}
+}
+
+__attribute__((target("avx2,fma"))) void add_avx2(float *out, const float *a, const float *b,
+                                                   long n, int clamp, float lo, float hi) {
+	__m256 low = _mm256_set1_ps(lo);
+	__m256 high = _mm256_set1_ps(hi);
+	long i = 0;
+	for (; i + 8 <= n; i += 8) {
+		__m256 v = _mm256_add_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+		if (clamp) v = _mm256_min_ps(_mm256_max_ps(v, low), high);
+		_mm256_storeu_ps(out + i, v);
+	}
+	for (; i < n; i++) {
+		float v = a[i] + b[i];
+		if (clamp) {
+			v = v < lo ? lo : v;
+			v = v > hi ? hi : v;
+		}
+		out[i] = v;
+	}
+}
+
+__attribute__((target("avx2,fma"))) void max_pool_avx2(
+    const float *in, float *out, long in_h, long in_w, long channels, long out_w,
+    long k_h, long k_w, long stride_h, long stride_w, long pad_top, long pad_left,
+    long oy_begin, long oy_end) {
+	for (long oy = oy_begin; oy < oy_end; oy++) {
+		for (long ox = 0; ox < out_w; ox++) {
+			float *dst = out + (oy * out_w + ox) * channels;
+			long c = 0;
+			for (; c + 8 <= channels; c += 8) {
+				__m256 acc = _mm256_set1_ps(-__FLT_MAX__);
+				for (long ky = 0; ky < k_h; ky++) {
+					long iy = oy * stride_h - pad_top + ky;
+					if (iy < 0 || iy >= in_h) continue;
+					for (long kx = 0; kx < k_w; kx++) {
+						long ix = ox * stride_w - pad_left + kx;
+						if (ix < 0 || ix >= in_w) continue;
+						acc = _mm256_max_ps(acc, _mm256_loadu_ps(in + (iy * in_w + ix) * channels + c));
+					}
+				}
+				_mm256_storeu_ps(dst + c, acc);
+			}
+			for (; c < channels; c++) {
+				float acc = -__FLT_MAX__;
+				for (long ky = 0; ky < k_h; ky++) {
+					long iy = oy * stride_h - pad_top + ky;
+					if (iy < 0 || iy >= in_h) continue;
+					for (long kx = 0; kx < k_w; kx++) {
+						long ix = ox * stride_w - pad_left + kx;
+						if (ix < 0 || ix >= in_w) continue;
+						float v = in[(iy * in_w + ix) * channels + c];
+						acc = v > acc ? v : acc;
+					}
+				}
+				dst[c] = acc;
+			}
 		}
 	}
 }

@@ -1,4 +1,4 @@
-// Depthwise convolution with AVX2/FMA for the depthwiseConv2D kernel.
+// Depthwise convolution, pooling and element-wise kernels with AVX2/FMA.
 #ifndef LANDMARKS_TFLITE_DEPTHWISE_AMD64_H
 #define LANDMARKS_TFLITE_DEPTHWISE_AMD64_H
 
@@ -21,5 +21,16 @@ void clamp_avx2(float *x, long n, float lo, float hi);
 // prelu_avx2 computes out[i] = max(in[i], 0) + min(in[i], 0)·alpha[i mod c]
 // for n values, with n a multiple of c.
 void prelu_avx2(float *out, const float *in, const float *alpha, long n, long c);
+
+// add_avx2 computes out[i] = a[i] + b[i] for n values, limited to
+// [lo, hi] when clamp is not 0.
+void add_avx2(float *out, const float *a, const float *b, long n, int clamp, float lo,
+              float hi);
+
+// max_pool_avx2 computes output rows [oy_begin, oy_end) of one NHWC image
+// of MAX_POOL_2D: the maximum over the window positions inside the input.
+void max_pool_avx2(const float *in, float *out, long in_h, long in_w, long channels,
+                   long out_w, long k_h, long k_w, long stride_h, long stride_w,
+                   long pad_top, long pad_left, long oy_begin, long oy_end);
 
 #endif

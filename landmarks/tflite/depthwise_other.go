@@ -30,3 +30,11 @@ func dotConvFast(in, filter, bias, out []float32, w window, rowBegin, rowEnd int
 func resizeFast(k *resizeBilinear, in, out []float32, rowBegin, rowEnd int) {
 	panic("tflite: resizeFast without the AVX2 kernel")
 }
+
+func addFast(out, a, b []float32, clamp bool, lo, hi float32) {
+	panic("tflite: addFast without the AVX2 kernel")
+}
+
+func maxPoolFast(in, out []float32, w window, rowBegin, rowEnd int) {
+	panic("tflite: maxPoolFast without the AVX2 kernel")
+}

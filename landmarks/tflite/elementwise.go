@@ -128,7 +128,12 @@ func (k *add) run() { k.runPart(0, 1, 0) }
 func (k *add) runPart(part, parts, thread int) {
 	begin, end := partRange(len(k.out.Data), part, parts, 16)
 	out := k.out.Data[begin:end]
-	if k.castA.kind == broadcastSame && k.castB.kind == broadcastSame {
+	same := k.castA.kind == broadcastSame && k.castB.kind == broadcastSame
+	if lo, hi, clamp := k.act.bounds(); same && hasFastDepthwise && (clamp || k.act == actNone) {
+		addFast(out, k.a.Data[begin:end], k.b.Data[begin:end], clamp, lo, hi)
+		return
+	}
+	if same {
 		a, b := k.a.Data[begin:end], k.b.Data[begin:end]
 		for i := range out {
 			out[i] = a[i] + b[i]

@@ -77,3 +77,46 @@ func TestClampAndPReluFastMatchGo(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxPoolAndAddFastMatchGo checks the AVX2 MAX_POOL_2D and ADD kernels
+// against the Go loops on random data (seed 2) whose 43 channels use the
+// 8-channel and the 1-channel paths. Both compute exactly, so the bits
+// must match.
+func TestMaxPoolAndAddFastMatchGo(t *testing.T) {
+	if !hasFastDepthwise {
+		t.Skip("no AVX2 kernel on this machine")
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	const size, channels = 9, 43
+	in := activationTensor(1, size, size, channels)
+	for i := range in.Data {
+		in.Data[i] = rng.Float32()*2 - 1
+	}
+	out := activationTensor(1, 5, 5, channels)
+	opts := optionsTable(map[int]int32{0: int32(paddingSame), 1: 2, 2: 2, 3: 3, 4: 3})
+	k, err := newMaxPool2D([]*Tensor{in}, []*Tensor{out}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.run()
+	pool := k.(*maxPool2D)
+	want := make([]float32, out.Len())
+	for oy := range 5 {
+		for ox := range 5 {
+			pool.pixel(want[(oy*5+ox)*channels:][:channels], in.Data, oy, ox)
+		}
+	}
+	checkValues(t, out.Data, want, 0)
+
+	b := make([]float32, in.Len())
+	for i := range b {
+		b[i] = rng.Float32()*8 - 4
+	}
+	sum := make([]float32, in.Len())
+	addFast(sum, in.Data, b, true, 0, 6)
+	clamped := make([]float32, in.Len())
+	for i := range clamped {
+		clamped[i] = min(max(in.Data[i]+b[i], 0), 6)
+	}
+	checkValues(t, sum, clamped, 0)
+}

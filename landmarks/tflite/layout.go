@@ -224,6 +224,11 @@ func (k *maxPool2D) runPart(part, parts, thread int) {
 	for b := 0; b < w.n; b++ {
 		in := k.in.Data[b*w.inH*w.inW*w.inC:]
 		out := k.out.Data[b*w.outH*rowSize:]
+		if hasFastDepthwise {
+			maxPoolFast(in, out, w, rowBegin, rowEnd)
+			k.act.apply(out[rowBegin*rowSize : rowEnd*rowSize])
+			continue
+		}
 		for oy := rowBegin; oy < rowEnd; oy++ {
 			for ox := 0; ox < w.outW; ox++ {
 				k.pixel(out[(oy*w.outW+ox)*w.outC:][:w.outC], in, oy, ox)
