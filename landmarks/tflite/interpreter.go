@@ -62,6 +62,8 @@ type Interpreter struct {
 	inArena   map[*Tensor]bool // the tensors whose Data is a slice of arena
 	weights   *weightSet       // float32 weights shared with the model's other interpreters
 
+	skipped []bool // per kernel: Invoke skips it, set by SkipOutputs
+
 	threads     int         // goroutines per Invoke, set by SetThreads
 	pool        *workerPool // the threads−1 workers, nil for one thread
 	poolCleanup runtime.Cleanup
@@ -102,8 +104,10 @@ func newInterpreter(model []byte, planned bool) (*Interpreter, error) {
 // Invoke runs the model on the values in the input tensors and leaves the
 // results in the output tensors.
 func (ip *Interpreter) Invoke() {
-	for _, k := range ip.kernels {
-		ip.runKernel(k)
+	for i, k := range ip.kernels {
+		if ip.skipped == nil || !ip.skipped[i] {
+			ip.runKernel(k)
+		}
 	}
 }
 
@@ -122,8 +126,8 @@ func (ip *Interpreter) Output(i int) *Tensor { return ip.tensors[ip.outputs[i]] 
 
 // FLOPs returns the floating-point operations of one Invoke, counting two
 // per multiply-add in convolutions and fully connected layers and one per
-// output element elsewhere.
-func (ip *Interpreter) FLOPs() int64 { return ip.flopCount }
+// output element elsewhere. Operators that SkipOutputs skips do not count.
+func (ip *Interpreter) FLOPs() int64 { return ip.flopCount - ip.skippedFLOPs() }
 
 // OpHistogram returns how many operators of each kind the model contains,
 // keyed by TFLite's operator name, including the DEQUANTIZE and DENSIFY
@@ -136,7 +140,7 @@ func (ip *Interpreter) OpHistogram() map[string]int {
 	return out
 }
 
-// Close stops the worker goroutines that SetThreads started; the
+// Close stops the worker goroutines that SetThreads started, and the
 // Interpreter then runs on one thread. It is safe to call more than once.
 func (ip *Interpreter) Close() error {
 	ip.stopWorkers()
