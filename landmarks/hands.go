@@ -34,6 +34,14 @@ type HandOptions struct {
 	// Lite selects palm_detection_lite and hand_landmark_lite (MediaPipe's
 	// model complexity 0) instead of the full models.
 	Lite bool
+
+	// WholeImageFallback makes Detect, when it finds no hand from palm
+	// detections, run the landmark model on the whole image (made square
+	// by repeating its edge pixels) and keep that hand if its presence
+	// score reaches MinPresenceConfidence. It finds hands that fill the image, as in
+	// close-up photos, which the palm detector often misses. MediaPipe has
+	// no such option, and DetectVideo does not use it.
+	WholeImageFallback bool
 }
 
 func (o HandOptions) withDefaults() HandOptions {
@@ -175,7 +183,9 @@ var ErrEmptyImage = errors.New("landmarks: empty image")
 // Detect returns the hands in img, at most NumHands, in the order of their
 // palm detections (highest score first). As MediaPipe's static image mode
 // does, it runs palm detection on every call and may report one hand twice
-// when two palm detections of it overlap too little to be merged.
+// when two palm detections of it overlap too little to be merged. With
+// WholeImageFallback, an image where no palm leads to a hand may yield one
+// hand whose PalmScore is 0.
 func (h *HandLandmarker) Detect(img image.Image) ([]Hand, error) {
 	if img.Bounds().Empty() {
 		return nil, ErrEmptyImage
@@ -186,6 +196,12 @@ func (h *HandLandmarker) Detect(img image.Image) ([]Hand, error) {
 		hand, ok := h.landmarksIn(rgb, region.rect, h.opts.MinPresenceConfidence)
 		if ok {
 			hand.PalmScore = region.score
+			hands = append(hands, hand)
+		}
+	}
+	if len(hands) == 0 && h.opts.WholeImageFallback {
+		whole := Rect{XCenter: 0.5, YCenter: 0.5, Width: 1, Height: 1}
+		if hand, ok := h.landmarksIn(rgb, whole, h.opts.MinPresenceConfidence); ok {
 			hands = append(hands, hand)
 		}
 	}
