@@ -80,7 +80,7 @@ type Detection struct {
 }
 
 // DetectAll finds the best hand in every photo on every core, with
-// MediaPipe's default options (at most two hands, confidence 0.5).
+// HandOptions.
 func DetectAll(photos []Photo) ([]Detection, error) {
 	out := make([]Detection, len(photos))
 	workers := runtime.GOMAXPROCS(0)
@@ -90,7 +90,7 @@ func DetectAll(photos []Photo) ([]Detection, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			detector, err := landmarks.NewHandLandmarker(landmarks.HandOptions{})
+			detector, err := landmarks.NewHandLandmarker(HandOptions())
 			if err != nil {
 				errs[w] = err
 				return

@@ -18,6 +18,7 @@ type landmarkFlags struct {
 	handModel, poseModel   string
 	minDetectionConfidence float64
 	minPresenceConfidence  float64
+	wholeImageFallback     bool
 	mirrored               bool
 	maxFrames              int
 }
@@ -26,7 +27,8 @@ type landmarkFlags struct {
 var (
 	featureOnlyFlags  = []string{"preset", "n-fft", "hop", "n-mels", "n-mfcc", "sample-rate"}
 	landmarkOnlyFlags = []string{"num-hands", "hand-model", "pose-model",
-		"min-detection-confidence", "min-presence-confidence", "mirrored", "max-frames"}
+		"min-detection-confidence", "min-presence-confidence", "whole-image-fallback",
+		"mirrored", "max-frames"}
 )
 
 func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
@@ -43,6 +45,10 @@ func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
 		"minimum palm or pose detector score, above 0 and at most 1")
 	f.Float64Var(&flags.minPresenceConfidence, "min-presence-confidence", 0.5,
 		"minimum hand or pose presence score of the landmark model, above 0 and at most 1")
+	f.BoolVar(&flags.wholeImageFallback, "whole-image-fallback", false, "when no palm "+
+		"leads to a hand, run the hand landmark model on the whole image and keep that "+
+		"hand if it reaches --min-presence-confidence; not a MediaPipe option, and on "+
+		"by default with --model signdigits, whose weights were trained with it")
 	f.BoolVar(&flags.mirrored, "mirrored", false, "the images are mirrored (a selfie "+
 		"preview), so MediaPipe's handedness label is the person's hand")
 	f.IntVar(&flags.maxFrames, "max-frames", 0, "maximum number of images or video "+
@@ -146,11 +152,13 @@ func (f *landmarkFlags) handOptions() (landmarks.HandOptions, error) {
 	}
 	return landmarks.HandOptions{NumHands: f.numHands, Lite: f.handModel == "lite",
 		MinDetectionConfidence: f.minDetectionConfidence,
-		MinPresenceConfidence:  f.minPresenceConfidence}, nil
+		MinPresenceConfidence:  f.minPresenceConfidence,
+		WholeImageFallback:     f.wholeImageFallback}, nil
 }
 
 func (f *landmarkFlags) poseOptions() (landmarks.PoseOptions, error) {
-	for _, name := range []string{"num-hands", "hand-model", "mirrored"} {
+	for _, name := range []string{"num-hands", "hand-model", "whole-image-fallback",
+		"mirrored"} {
 		if f.cmd.Flags().Changed(name) {
 			return landmarks.PoseOptions{}, usageErrorf("--%s applies only to "+
 				"--landmarks hands", name)
@@ -180,6 +188,7 @@ func (f *landmarkFlags) footer(src string) [][2]string {
 	if f.landmarks == "hands" {
 		options["num_hands"], options["hand_model"] = f.numHands, f.handModel
 		options["mirrored"] = f.mirrored
+		options["whole_image_fallback"] = f.wholeImageFallback
 	} else {
 		options["pose_model"] = f.poseModel
 	}

@@ -192,7 +192,7 @@ func TestTrainSignDigitsFromKeypoints(t *testing.T) {
 	src := photoFolder(t)
 	out := filepath.Join(t.TempDir(), "hands.parquet")
 	if code, _, stderr := run(t, "preprocess", "--src", src, "--landmarks", "hands",
-		"--to", out); code != exitSomeFailed {
+		"--whole-image-fallback", "--to", out); code != exitSomeFailed {
 		t.Fatalf("exit code %d, want 1; stderr:\n%s", code, stderr)
 	}
 	wantTrain, wantTest, err := loadSignDigits(src)
@@ -239,7 +239,7 @@ func compareDatasets(t *testing.T, name string, got, want *models.Dataset) {
 func TestTrainCommandFromKeypoints(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "hands.parquet")
 	if code, _, stderr := run(t, "preprocess", "--src", committedPhotos, "--landmarks",
-		"hands", "--to", out); code != exitOK {
+		"hands", "--whole-image-fallback", "--to", out); code != exitOK {
 		t.Fatalf("preprocess exit code %d; stderr:\n%s", code, stderr)
 	}
 	runDir := filepath.Join(t.TempDir(), "run")
@@ -251,8 +251,32 @@ func TestTrainCommandFromKeypoints(t *testing.T) {
 	if !strings.Contains(stderr, "hands read from keypoints") {
 		t.Errorf("train did not read the keypoint file:\n%s", stderr)
 	}
+	if strings.Contains(stderr, "other options") {
+		t.Errorf("train warned of other hand options:\n%s", stderr)
+	}
 	if _, err := os.Stat(filepath.Join(runDir, "weights.safetensors")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestTrainWarnsOfOtherHandOptions trains from a keypoint file made
+// without --whole-image-fallback, which signdigits.HandOptions sets.
+func TestTrainWarnsOfOtherHandOptions(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "hands.parquet")
+	if code, _, stderr := run(t, "preprocess", "--src", committedPhotos, "--landmarks",
+		"hands", "--to", out); code != exitOK {
+		t.Fatalf("preprocess exit code %d; stderr:\n%s", code, stderr)
+	}
+	code, _, stderr := run(t, "train", "--model", "signdigits", "--data", out, "--epochs", "1",
+		"--out", filepath.Join(t.TempDir(), "run"))
+	if code != exitOK {
+		t.Fatalf("train exit code %d; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "were found with other options") {
+		t.Errorf("no warning of other hand options:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, `\"whole_image_fallback\":true`) {
+		t.Errorf("warning does not show the expected options:\n%s", stderr)
 	}
 }
 

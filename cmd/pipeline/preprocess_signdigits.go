@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +58,7 @@ func readSignDigitsKeypoints(path string) (*signDigitsKeypoints, error) {
 		}
 	}
 
+	warnOtherHandOptions(path, footer["pipeline.landmarks"])
 	paths, err := listedPhotos(path, footer["pipeline.src"])
 	if err != nil {
 		return nil, err
@@ -73,6 +75,53 @@ func readSignDigitsKeypoints(path string) (*signDigitsKeypoints, error) {
 		data.inputs[source] = handInput(row)
 	}
 	return data, nil
+}
+
+// handFinding is the part of the footer key pipeline.landmarks that
+// decides which hands a keypoint file contains.
+type handFinding struct {
+	NumHands               int     `json:"num_hands"`
+	HandModel              string  `json:"hand_model"`
+	MinDetectionConfidence float64 `json:"min_detection_confidence"`
+	MinPresenceConfidence  float64 `json:"min_presence_confidence"`
+	WholeImageFallback     bool    `json:"whole_image_fallback"`
+}
+
+// signDigitsHandFinding returns signdigits.HandOptions as the footer
+// records options, with MediaPipe's defaults in place of zero values.
+func signDigitsHandFinding() handFinding {
+	opts := signdigits.HandOptions()
+	model := "full"
+	if opts.Lite {
+		model = "lite"
+	}
+	return handFinding{
+		NumHands:               cmp.Or(opts.NumHands, 2),
+		HandModel:              model,
+		MinDetectionConfidence: cmp.Or(opts.MinDetectionConfidence, 0.5),
+		MinPresenceConfidence:  cmp.Or(opts.MinPresenceConfidence, 0.5),
+		WholeImageFallback:     opts.WholeImageFallback,
+	}
+}
+
+// warnOtherHandOptions logs a warning when the footer key
+// pipeline.landmarks of a keypoint file shows that its hands were found
+// with other options than signdigits.HandOptions, because the model then
+// trains on other landmarks than `run --model signdigits` gives it.
+func warnOtherHandOptions(path, encoded string) {
+	var got handFinding
+	if err := json.Unmarshal([]byte(encoded), &got); err != nil {
+		slog.Warn("keypoint file does not record how its hands were found "+
+			"(footer key pipeline.landmarks)", "file", path)
+		return
+	}
+	if want := signDigitsHandFinding(); got != want {
+		expected, _ := json.Marshal(want) // numbers, strings and booleans only
+		slog.Warn("the hands in the keypoint file were found with other options than "+
+			"`run --model signdigits` uses; make the file again with preprocess flags "+
+			"that match the expected options", "file", path, "options", encoded,
+			"expected", string(expected))
+	}
 }
 
 // listedPhotos returns the photos of the side files of path and those that

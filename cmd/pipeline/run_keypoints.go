@@ -9,6 +9,7 @@ import (
 
 	"pipeline/landmarks"
 	"pipeline/pipeline"
+	"pipeline/signdigits"
 	"pipeline/video"
 )
 
@@ -43,11 +44,16 @@ func runLandmarksOnly(cmd *cobra.Command, keypoints *landmarkFlags, opts runOpti
 }
 
 // runKeypointModel streams every frame's hands through a keypoint model
-// (signdigits), which takes the best hand's 21 landmarks.
+// (signdigits), which takes the best hand's 21 landmarks. Unless
+// --whole-image-fallback is given, it takes signdigits.HandOptions' value,
+// the one the model was trained with.
 func runKeypointModel(cmd *cobra.Command, keypoints *landmarkFlags, opts runOptions,
 	cfg pipeline.Config) error {
 	if !cmd.Flags().Changed("landmarks") {
 		keypoints.landmarks = "hands"
+	}
+	if !cmd.Flags().Changed("whole-image-fallback") {
+		keypoints.wholeImageFallback = signdigits.HandOptions().WholeImageFallback
 	}
 	if keypoints.landmarks != "hands" {
 		return usageErrorf("--landmarks %q: model %s takes hand keypoints (--landmarks "+

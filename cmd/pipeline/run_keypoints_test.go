@@ -85,6 +85,44 @@ func TestRunLandmarksHands(t *testing.T) {
 	}
 }
 
+// TestRunSignDigitsWholeImageFallback runs a close-up photo in which no
+// palm detection leads to a hand. The whole-image fallback, on by default
+// for signdigits only, finds it.
+func TestRunSignDigitsWholeImageFallback(t *testing.T) {
+	const photo = "../../landmarks/testdata/sign-digits/6/IMG_1256.JPG"
+	weights := signDigitsWeights(t)
+	tests := []struct {
+		name       string
+		args       []string
+		hands      int
+		prediction bool
+	}{
+		{"signdigits", []string{"--model", "signdigits", "--weights", weights}, 1, true},
+		{"signdigits without fallback", []string{"--model", "signdigits", "--weights",
+			weights, "--whole-image-fallback=false"}, 0, false},
+		{"hands alone", []string{"--landmarks", "hands"}, 0, false},
+		{"hands with fallback", []string{"--landmarks", "hands", "--whole-image-fallback"},
+			1, false},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := run(t, append([]string{"run", "--src", photo}, tt.args...)...)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", tt.name, code, stderr)
+		}
+		lines := parseKeypointLines(t, stdout)
+		if len(lines) != 1 {
+			t.Fatalf("%s: %d lines, want 1", tt.name, len(lines))
+		}
+		if got := len(lines[0].Landmarks); got != tt.hands {
+			t.Errorf("%s: %d hands, want %d", tt.name, got, tt.hands)
+		}
+		if got := lines[0].Prediction != nil; got != tt.prediction {
+			t.Errorf("%s: prediction %v, want one: %v", tt.name, lines[0].Prediction,
+				tt.prediction)
+		}
+	}
+}
+
 func TestRunSignDigitsOverlays(t *testing.T) {
 	overlays := t.TempDir()
 	code, stdout, stderr := run(t, "run", "--src", keypointPhotos, "--model", "signdigits",
