@@ -15,26 +15,22 @@ import (
 //
 //	out[N, outH, outW, outC] = col[outH·outW, K] · weights[K, outC] + bias
 //
-// On AVX2 CPUs, convolutions with up to 24 output channels, and a last
-// Sgemm tile that would be at most half full, go to narrowGemmFast.
-// Convolutions with one or two output channels take dot products of each
+// On AVX2 CPUs the product is gemmBlocksFast rather than Sgemm, and
+// convolutions with one or two output channels take dot products of each
 // window with TFLite's filter layout, without im2col (dotConvFast).
 type conv2D struct {
-	in, out *Tensor
-	weights []float32 // [K, outC], transposed from TFLite's [outC, kH, kW, inC]
-	filter  []float32 // [outC, K], TFLite's layout, for dotConvFast
-	bias    []float32 // [outC], zeros when the model has none
-	geom    window
-	act     activation
-	scratch *[][]float32  // im2col buffers, one per thread, each at least tileRows·K
-	direct  bool          // 1×1, stride 1, no padding: the input is its own col
-	dot     bool          // compute the output by dotConvFast
-	narrow  narrowWeights // channels [narrowFirst, outC) for narrowGemmFast
-	// narrowFirst is the first channel that narrowGemmFast computes, a
-	// multiple of sgemmColumnBlock, or outC when Sgemm computes them all.
-	narrowFirst int
-	tileRows    int // output pixels, so im2col rows, per matrix multiply
-	flopCount   int64
+	in, out   *Tensor
+	weights   []float32 // [K, outC], transposed from TFLite's [outC, kH, kW, inC]
+	filter    []float32 // [outC, K], TFLite's layout, for dotConvFast
+	bias      []float32 // [outC], zeros when the model has none
+	geom      window
+	act       activation
+	scratch   *[][]float32   // im2col buffers, one per thread, each at least tileRows·K
+	direct    bool           // 1×1, stride 1, no padding: the input is its own col
+	dot       bool           // compute the output by dotConvFast
+	blocked   blockedWeights // weights and bias for gemmBlocksFast, empty for Sgemm
+	tileRows  int            // output pixels, so im2col rows, per matrix multiply
+	flopCount int64
 }
 
 // window is the geometry of a sliding window over an NHWC tensor.
@@ -101,10 +97,8 @@ func (ip *Interpreter) newConv2D(ins, outs []*Tensor, opts table) (kernel, error
 		dot:       hasFastDepthwise && w.outC <= maxDotChannels && w.inC%8 == 0,
 		flopCount: int64(2 * w.n * w.outH * w.outW * w.outC * depth),
 	}
-	k.narrowFirst = w.outC
 	if hasFastDepthwise && !k.dot {
-		k.narrowFirst = narrowChannels(w.outC)
-		k.narrow = newNarrowWeights(k.weights, bias, w.outC, k.narrowFirst)
+		k.blocked = newBlockedWeights(k.weights, bias, w.outC)
 	}
 	k.tileRows = w.outH * w.outW
 	if !k.direct && !k.dot {
@@ -160,6 +154,9 @@ func (k *conv2D) runPart(part, parts, thread int) {
 	if parts > 1 && pixels < columnSplitPixels && !k.dot && w.outC >= 4*sgemmColumnBlock {
 		firstPixel, endPixel = 0, pixels
 		firstChannel, endChannel = partRange(w.outC, part, parts, sgemmColumnBlock)
+		if firstChannel == endChannel {
+			return
+		}
 	}
 	inSize := w.inH * w.inW * w.inC
 	outSize := pixels * w.outC
@@ -214,67 +211,54 @@ func (k *conv2D) runTile(in, out []float32, thread, first, last, firstChannel, e
 }
 
 // multiply sets channels [c0, c1) of dst[rows, outC] to bias + col·weights.
-// Channels from narrowFirst on are computed all together, by the call
-// whose range ends at outC. Ranges are cut at multiples of
-// sgemmColumnBlock, so none starts after narrowFirst.
+// Ranges start at multiples of sgemmColumnBlock, which is also the block of
+// gemmBlocksFast when it has more than one.
 func (k *conv2D) multiply(rows int, col, dst []float32, c0, c1 int) {
 	outC := k.geom.outC
 	depth := len(col) / rows
-	if wideEnd := min(c1, k.narrowFirst); wideEnd > c0 {
-		for p := 0; p < rows; p++ {
-			copy(dst[p*outC+c0:p*outC+wideEnd], k.bias[c0:wideEnd])
-		}
-		kernels.Sgemm(false, false, rows, wideEnd-c0, depth, col, depth,
-			k.weights[c0:], outC, 1, dst[c0:], outC)
+	if block := k.blocked.block; block > 0 {
+		gemmBlocksFast(rows, depth, col, depth, k.blocked, c0/block, (c1+block-1)/block,
+			dst, outC)
+		return
 	}
-	if c1 > k.narrowFirst {
-		narrowGemmFast(rows, depth, col, depth, k.narrow, dst[k.narrowFirst:], outC)
+	for p := 0; p < rows; p++ {
+		copy(dst[p*outC+c0:p*outC+c1], k.bias[c0:c1])
 	}
+	kernels.Sgemm(false, false, rows, c1-c0, depth, col, depth,
+		k.weights[c0:], outC, 1, dst[c0:], outC)
 }
 
-// maxNarrowChannels is the most output channels that narrowGemmFast takes.
-const maxNarrowChannels = 24
+// maxSingleBlock is the most output channels that gemmBlocksFast takes in
+// one block, which then keeps three vectors for four rows in registers.
+const maxSingleBlock = 24
 
-// narrowChannels returns the first of the output channels that
-// narrowGemmFast should compute: all of up to maxNarrowChannels, else a
-// last partial Sgemm tile of at most 8, which would leave half of the
-// tile empty.
-func narrowChannels(outC int) int {
-	if outC <= maxNarrowChannels {
-		return 0
-	}
-	if tail := outC % sgemmColumnBlock; tail > 0 && tail <= 8 {
-		return outC - tail
-	}
-	return outC
+// blockedWeights are the weights and bias of a convolution's output
+// channels in blocks of block channels: one block of 8, 16 or 24, or blocks
+// of sgemmColumnBlock. The C kernel then loads whole vectors. The columns
+// past the last channel are zeros.
+type blockedWeights struct {
+	channels, block int
+	weights         []float32 // [blocks, K, block]
+	bias            []float32 // [blocks·block]
 }
 
-// narrowWeights are the weights and bias of output channels [first, outC)
-// of a convolution, each row zero-padded to a multiple of 8 values so that
-// the C kernel loads whole vectors.
-type narrowWeights struct {
-	channels int
-	weights  []float32 // [K, stride()]
-	bias     []float32 // [stride()]
-}
-
-func (w narrowWeights) stride() int { return (w.channels + 7) &^ 7 }
-
-// newNarrowWeights copies channels [first, outC) of weights [K, outC] and
-// bias [outC].
-func newNarrowWeights(weights, bias []float32, outC, first int) narrowWeights {
-	w := narrowWeights{channels: outC - first}
-	if w.channels == 0 {
-		return w
+// newBlockedWeights copies weights [K, outC] and bias [outC] into blocks.
+func newBlockedWeights(weights, bias []float32, outC int) blockedWeights {
+	w := blockedWeights{channels: outC, block: sgemmColumnBlock}
+	if outC <= maxSingleBlock {
+		w.block = (outC + 7) &^ 7
 	}
 	depth := len(weights) / outC
-	stride := w.stride()
-	w.weights = make([]float32, depth*stride)
-	for p := 0; p < depth; p++ {
-		copy(w.weights[p*stride:], weights[p*outC+first:(p+1)*outC])
+	blocks := (outC + w.block - 1) / w.block
+	w.weights = make([]float32, blocks*depth*w.block)
+	w.bias = make([]float32, blocks*w.block)
+	for b := range blocks {
+		from, to := b*w.block, min((b+1)*w.block, outC)
+		for p := range depth {
+			copy(w.weights[(b*depth+p)*w.block:], weights[p*outC+from:p*outC+to])
+		}
+		copy(w.bias[b*w.block:], bias[from:to])
 	}
-	w.bias = make([]float32, stride)
-	copy(w.bias, bias[first:])
 	return w
 }
 

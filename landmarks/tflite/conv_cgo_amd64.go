@@ -13,21 +13,26 @@ import (
 	"unsafe"
 )
 
-// narrowGemmFast computes c = bias + a·w for an m×k a and an m×n c whose
-// rows are lda and ldc apart, in conv_amd64.c. w and bias come from
-// newNarrowWeights, whose n is at most maxNarrowChannels.
-func narrowGemmFast(m, k int, a []float32, lda int, w narrowWeights, c []float32, ldc int) {
-	n := w.channels
-	if m < 1 || k < 1 || n < 1 || n > maxNarrowChannels || lda < k || ldc < n ||
-		len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+n || len(w.bias) != w.stride() ||
-		len(w.weights) < k*w.stride() {
-		panic(fmt.Sprintf("tflite: narrowGemmFast: %d×%d by %d channels does not fit its slices",
+// gemmBlocksFast computes blocks [firstBlock, endBlock) of c = bias + a·w
+// for an m×k a and an m×n c whose rows are lda and ldc apart, in
+// conv_amd64.c. w and the bias come from newBlockedWeights.
+func gemmBlocksFast(m, k int, a []float32, lda int, w blockedWeights, firstBlock, endBlock int,
+	c []float32, ldc int) {
+	n, block := w.channels, w.block
+	blocks := (n + block - 1) / block
+	lastColumn := min(n, endBlock*block)
+	if m < 1 || k < 1 || n < 1 || lda < k || ldc < n || firstBlock < 0 ||
+		endBlock > blocks || firstBlock >= endBlock || (block != 8 && block != 16 && block != 24) ||
+		len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+lastColumn ||
+		len(w.bias) != blocks*block || len(w.weights) != blocks*k*block {
+		panic(fmt.Sprintf("tflite: gemmBlocksFast: %d×%d by %d channels does not fit its slices",
 			m, k, n))
 	}
-	C.narrow_gemm_avx2(C.long(m), C.long(n), C.long(k),
+	C.gemm_blocks_avx2(C.long(m), C.long(n), C.long(k),
 		(*C.float)(unsafe.Pointer(&a[0])), C.long(lda),
 		(*C.float)(unsafe.Pointer(&w.weights[0])), (*C.float)(unsafe.Pointer(&w.bias[0])),
-		(*C.float)(unsafe.Pointer(&c[0])), C.long(ldc))
+		(*C.float)(unsafe.Pointer(&c[0])), C.long(ldc),
+		C.long(block), C.long(firstBlock), C.long(endBlock))
 }
 
 // dotConvFast computes output rows [rowBegin, rowEnd) of a convolution

@@ -19,8 +19,9 @@ func depthwiseFast(in, weights, bias, out []float32, w window, rowBegin, rowEnd 
 	panic("tflite: depthwiseFast without the AVX2 kernel")
 }
 
-func narrowGemmFast(m, k int, a []float32, lda int, w narrowWeights, c []float32, ldc int) {
-	panic("tflite: narrowGemmFast without the AVX2 kernel")
+func gemmBlocksFast(m, k int, a []float32, lda int, w blockedWeights, firstBlock, endBlock int,
+	c []float32, ldc int) {
+	panic("tflite: gemmBlocksFast without the AVX2 kernel")
 }
 
 func dotConvFast(in, filter, bias, out []float32, w window, rowBegin, rowEnd int) {

@@ -11,10 +11,11 @@
 // RESIZE_BILINEAR with align_corners and half_pixel_centers). DEQUANTIZE
 // of float16 weights and DENSIFY of sparse weights run once, at load time,
 // and interpreters of the same model bytes share their results.
-// Tensors are NHWC, as in TFLite. Convolutions are im2col followed by
-// internal/kernels.Sgemm. Activation buffers are allocated at load time,
-// the intermediate ones as slices of one arena planned by tensor lifetimes
-// (plan.go), so Invoke allocates nothing.
+// Tensors are NHWC, as in TFLite. Convolutions are im2col followed by a
+// matrix product: an AVX2 kernel of this package (conv_amd64.c) or, on
+// other CPUs, internal/kernels.Sgemm. Activation buffers are allocated at
+// load time, the intermediate ones as slices of one arena planned by
+// tensor lifetimes (plan.go), so Invoke allocates nothing.
 //
 // Why an interpreter of our own: the other route, converting the models to
 // ONNX for OpenCV's DNN module, is closed on these machines. Debian's
