@@ -122,11 +122,6 @@ var palmDecode = decodeOptions{
 // The hand region from a palm: rotated so wrist (keypoint 0) → middle
 // finger MCP (keypoint 2) points up, moved half its height toward the
 // fingers, squared on the long side and enlarged 2.6 times.
-//
-// TODO: on every 25th sign-digit photo, MediaPipe's landmarks lie nearest
-// to ours (median distance 0.0081 instead of 0.0093) when this scale is
-// 2.9–3.0, so MediaPipe's web solution seems to crop about 12% more
-// around the palm. The graphs say 2.6 and the cause is not yet found.
 var palmToHandRegion = rectTransform{scaleX: 2.6, scaleY: 2.6, shiftY: -0.5, squareLong: true}
 
 // HandLandmarker finds hands in images with MediaPipe's palm detector and
