@@ -27,7 +27,17 @@ const (
 type PoseOptions struct {
 	MinDetectionConfidence float64 // minimum score of the pose detector
 	MinPresenceConfidence  float64 // minimum pose presence score of the landmark model
-	Model                  PoseModel
+
+	// MinTrackingConfidence is the minimum pose presence score of a body
+	// tracked from the previous video frame. DetectVideo ends the track
+	// below it, and Detect does not use it.
+	MinTrackingConfidence float64
+
+	Model PoseModel
+
+	// Threads is the number of goroutines each model inference may use
+	// (default 1), as HandOptions.Threads.
+	Threads int
 }
 
 // PoseLandmark is one body keypoint: X and Y normalised to the image, Z
@@ -81,7 +91,8 @@ type PoseLandmarker struct {
 	landmark *tflite.Interpreter
 
 	video        poseVideoState
-	detectorRuns int // pose detector invocations, for tests
+	detectorRuns int // pose detector invocations, for tests and benchmarks
+	landmarkRuns int // landmark model invocations
 }
 
 // NewPoseLandmarker loads the embedded models.
@@ -91,6 +102,9 @@ func NewPoseLandmarker(opts PoseOptions) (*PoseLandmarker, error) {
 	}
 	if opts.MinPresenceConfidence == 0 {
 		opts.MinPresenceConfidence = 0.5
+	}
+	if opts.MinTrackingConfidence == 0 {
+		opts.MinTrackingConfidence = 0.5
 	}
 	names := map[PoseModel]string{PoseFull: mediapipe.PoseLandmarkFull,
 		PoseLite: mediapipe.PoseLandmarkLite, PoseHeavy: mediapipe.PoseLandmarkHeavy}
@@ -106,11 +120,19 @@ func NewPoseLandmarker(opts PoseOptions) (*PoseLandmarker, error) {
 	if err != nil {
 		return nil, err
 	}
+	detector.SetThreads(opts.Threads)
+	landmark.SetThreads(opts.Threads)
 	return &PoseLandmarker{opts: opts, detector: detector, landmark: landmark}, nil
 }
 
-// Close releases the models. It is safe to call more than once.
-func (p *PoseLandmarker) Close() error { return nil }
+// Close stops the goroutines that the Threads option started. It is safe to
+// call more than once, and the landmarker still works after it, on one
+// thread.
+func (p *PoseLandmarker) Close() error {
+	p.detector.Close()
+	p.landmark.Close()
+	return nil
+}
 
 // Detect returns the body in img with the highest detection score, or nil
 // when there is none.
@@ -124,7 +146,7 @@ func (p *PoseLandmarker) Detect(img image.Image) (*Pose, error) {
 		return nil, nil
 	}
 	region := bodyRegion(det, rgb.width, rgb.height)
-	pose, _, ok := p.landmarksIn(rgb, region)
+	pose, _, ok := p.landmarksIn(rgb, region, p.opts.MinPresenceConfidence)
 	if !ok {
 		return nil, nil
 	}
@@ -176,19 +198,20 @@ func alignedBodyRegion(center, scale [2]float64, width, height int) Rect {
 }
 
 // landmarksIn runs the landmark model on region; ok is false when the pose
-// presence score is below MinPresenceConfidence. aux holds the two
+// presence score is below minPresence. aux holds the two
 // auxiliary points (hips' midpoint and scale point) that the model gives
 // after the 33 landmarks, normalised to the image, for the next frame's
 // region.
-func (p *PoseLandmarker) landmarksIn(img *rgbImage, region Rect) (pose *Pose, aux [numAuxPoints][3]float64, ok bool) {
+func (p *PoseLandmarker) landmarksIn(img *rgbImage, region Rect, minPresence float64) (pose *Pose, aux [numAuxPoints][3]float64, ok bool) {
 	crop, pad := fitRect(region.toPixels(img.width, img.height), poseLandmarkSize,
 		poseLandmarkSize)
 	warpTensor(p.landmark.Input(0).Data, poseLandmarkSize, poseLandmarkSize, img, crop,
 		0, 1, borderReplicate)
 	p.landmark.Invoke()
+	p.landmarkRuns++
 
 	pose = &Pose{Region: region, Presence: float64(p.landmark.Output(1).Data[0])}
-	if pose.Presence < p.opts.MinPresenceConfidence {
+	if pose.Presence < minPresence {
 		return nil, aux, false
 	}
 	raw := p.landmark.Output(0).Data

@@ -24,8 +24,9 @@ type poseVideoState struct {
 //     auxiliary points give (hips' midpoint and scale point, smoothed over
 //     time as below, then enlarged 1.25× and squared);
 //   - when the pose presence score in that region falls below
-//     MinPresenceConfidence, the frame has no body and the next frame runs
-//     the detector again;
+//     MinTrackingConfidence, the frame has no body and the next frame runs
+//     the detector again (a newly detected body needs
+//     MinPresenceConfidence);
 //   - the auxiliary points are smoothed with MediaPipe's one-euro filter
 //     (minimum cutoff 0.01 Hz, beta 1, derivative cutoff 1 Hz, velocity
 //     scaled by the points' spread), which MediaPipe applies whether or not
@@ -48,6 +49,7 @@ func (p *PoseLandmarker) DetectVideo(img image.Image, timestampMs float64) (*Pos
 	v.lastTimestampMs, v.started = timestampMs, true
 
 	rgb := newRGBImage(img)
+	minPresence := p.opts.MinTrackingConfidence
 	if v.region == nil {
 		det, ok := p.detectBody(rgb)
 		if !ok {
@@ -56,8 +58,9 @@ func (p *PoseLandmarker) DetectVideo(img image.Image, timestampMs float64) (*Pos
 		}
 		region := bodyRegion(det, rgb.width, rgb.height)
 		v.region, v.detectionScore = &region, det.score
+		minPresence = p.opts.MinPresenceConfidence
 	}
-	pose, aux, ok := p.landmarksIn(rgb, *v.region)
+	pose, aux, ok := p.landmarksIn(rgb, *v.region, minPresence)
 	if !ok {
 		v.region = nil
 		v.filter.reset()

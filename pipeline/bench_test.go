@@ -44,12 +44,21 @@ func BenchmarkRunMNIST(b *testing.B) {
 
 // BenchmarkKeypointsVideo finds the pose or the hands in the first 50
 // frames of people/video.avi with no model, as `pipeline run --landmarks`
-// does, and discards the lines. Landmarker loading is included.
+// does, each frame on its own or tracked from the one before (--track),
+// and discards the lines. Landmarker loading is included.
 func BenchmarkKeypointsVideo(b *testing.B) {
 	path := shareddata.Path(b, "people/video.avi")
-	for _, kind := range []string{KindPose, KindHand} {
-		b.Run(kind, func(b *testing.B) {
-			finder, err := NewKeypointFinder(KeypointOptions{Kind: kind, MaxFrames: 50})
+	for _, tc := range []struct {
+		kind  string
+		track bool
+	}{{KindPose, false}, {KindPose, true}, {KindHand, false}, {KindHand, true}} {
+		name := tc.kind
+		if tc.track {
+			name += "/track"
+		}
+		b.Run(name, func(b *testing.B) {
+			finder, err := NewKeypointFinder(KeypointOptions{Kind: tc.kind, MaxFrames: 50,
+				Track: tc.track})
 			if err != nil {
 				b.Fatal(err)
 			}
