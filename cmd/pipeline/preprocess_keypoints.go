@@ -33,6 +33,7 @@ type keypointJob struct {
 	maxFrames int  // images or frames read at most; 0 reads all
 	to        string
 	workers   int         // images or frames searched at once
+	track     bool        // track video frames with one landmarker
 	metadata  [][2]string // footer key-value pairs besides the schema
 	progress  clipReporter
 

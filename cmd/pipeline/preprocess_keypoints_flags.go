@@ -18,6 +18,8 @@ type landmarkFlags struct {
 	handModel, poseModel   string
 	minDetectionConfidence float64
 	minPresenceConfidence  float64
+	minTrackingConfidence  float64
+	track                  bool
 	wholeImageFallback     bool
 	mirrored               bool
 	maxFrames              int
@@ -27,8 +29,8 @@ type landmarkFlags struct {
 var (
 	featureOnlyFlags  = []string{"preset", "n-fft", "hop", "n-mels", "n-mfcc", "sample-rate"}
 	landmarkOnlyFlags = []string{"num-hands", "hand-model", "pose-model",
-		"min-detection-confidence", "min-presence-confidence", "whole-image-fallback",
-		"mirrored", "max-frames"}
+		"min-detection-confidence", "min-presence-confidence", "min-tracking-confidence",
+		"track", "whole-image-fallback", "mirrored", "max-frames"}
 )
 
 func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
@@ -45,6 +47,12 @@ func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
 		"minimum palm or pose detector score, above 0 and at most 1")
 	f.Float64Var(&flags.minPresenceConfidence, "min-presence-confidence", 0.5,
 		"minimum hand or pose presence score of the landmark model, above 0 and at most 1")
+	f.Float64Var(&flags.minTrackingConfidence, "min-tracking-confidence", 0.5,
+		"with --track: minimum presence score of a hand or body tracked from the previous "+
+			"frame, below which the detector runs again; above 0 and at most 1")
+	f.BoolVar(&flags.track, "track", false, "track hands or the body from one video or "+
+		"webcam frame to the next, as MediaPipe's video mode does, running the detector "+
+		"only when tracking is lost; images are always searched each on its own")
 	f.BoolVar(&flags.wholeImageFallback, "whole-image-fallback", false, "when no palm "+
 		"leads to a hand, run the hand landmark model on the whole image and keep that "+
 		"hand if it reaches --min-presence-confidence; not a MediaPipe option, and on "+
@@ -86,7 +94,7 @@ func (f *landmarkFlags) job(src, to string) (*keypointJob, error) {
 		return nil, err
 	}
 	job := &keypointJob{to: to, maxFrames: f.maxFrames, mirrored: f.mirrored,
-		workers: runtime.GOMAXPROCS(0)}
+		workers: runtime.GOMAXPROCS(0), track: f.track}
 	var err error
 	switch f.landmarks {
 	case "hands":
@@ -125,6 +133,7 @@ func (f *landmarkFlags) checkCommon() error {
 	}{
 		{"min-detection-confidence", f.minDetectionConfidence},
 		{"min-presence-confidence", f.minPresenceConfidence},
+		{"min-tracking-confidence", f.minTrackingConfidence},
 	}
 	for _, c := range confidences {
 		if !(c.value > 0 && c.value <= 1) {
@@ -153,6 +162,7 @@ func (f *landmarkFlags) handOptions() (landmarks.HandOptions, error) {
 	return landmarks.HandOptions{NumHands: f.numHands, Lite: f.handModel == "lite",
 		MinDetectionConfidence: f.minDetectionConfidence,
 		MinPresenceConfidence:  f.minPresenceConfidence,
+		MinTrackingConfidence:  f.minTrackingConfidence,
 		WholeImageFallback:     f.wholeImageFallback}, nil
 }
 
@@ -173,7 +183,8 @@ func (f *landmarkFlags) poseOptions() (landmarks.PoseOptions, error) {
 	}
 	return landmarks.PoseOptions{Model: model,
 		MinDetectionConfidence: f.minDetectionConfidence,
-		MinPresenceConfidence:  f.minPresenceConfidence}, nil
+		MinPresenceConfidence:  f.minPresenceConfidence,
+		MinTrackingConfidence:  f.minTrackingConfidence}, nil
 }
 
 // footer returns the footer keys that record how the file was made:
@@ -184,6 +195,10 @@ func (f *landmarkFlags) footer(src string) [][2]string {
 		"min_detection_confidence": f.minDetectionConfidence,
 		"min_presence_confidence":  f.minPresenceConfidence,
 		"max_frames":               f.maxFrames,
+		"track":                    f.track,
+	}
+	if f.track {
+		options["min_tracking_confidence"] = f.minTrackingConfidence
 	}
 	if f.landmarks == "hands" {
 		options["num_hands"], options["hand_model"] = f.numHands, f.handModel

@@ -18,10 +18,17 @@ import (
 
 // newWorkers creates one landmarker per worker, because a landmarker is
 // not safe for concurrent use, and returns the function each worker runs.
+// A tracked video gets one worker, which takes the frames in order, and
+// its model inferences use every core.
 func (j *keypointJob) newWorkers() ([]func(frameInput) frameResult, error) {
-	workers := make([]func(frameInput) frameResult, j.workers)
+	tracked := j.track && j.video != ""
+	n, threads := j.workers, 1
+	if tracked {
+		n, threads = 1, j.workers
+	}
+	workers := make([]func(frameInput) frameResult, n)
 	for i := range workers {
-		detect, err := j.newDetector()
+		detect, err := j.newDetector(tracked, threads)
 		if err != nil {
 			return nil, err
 		}
@@ -30,29 +37,49 @@ func (j *keypointJob) newWorkers() ([]func(frameInput) frameResult, error) {
 	return workers, nil
 }
 
-// keypointDetector returns the rows of the hands or bodies in img.
-type keypointDetector func(img image.Image) ([]tables.KeypointRow, error)
+// keypointDetector returns the rows of the hands or bodies in img, a
+// video frame at timestampMs or an image (nil).
+type keypointDetector func(img image.Image, timestampMs *float64) ([]tables.KeypointRow, error)
 
-func (j *keypointJob) newDetector() (keypointDetector, error) {
+// newDetector loads a landmarker whose inferences use threads goroutines.
+// With tracked set, frames with a timestamp are tracked from the one
+// before (DetectVideo).
+func (j *keypointJob) newDetector(tracked bool, threads int) (keypointDetector, error) {
 	if j.kind == tables.KindPose {
-		landmarker, err := landmarks.NewPoseLandmarker(j.pose)
+		opts := j.pose
+		opts.Threads = threads
+		landmarker, err := landmarks.NewPoseLandmarker(opts)
 		if err != nil {
 			return nil, usageErrorf("pose landmarker: %w", err)
 		}
-		return func(img image.Image) ([]tables.KeypointRow, error) {
-			pose, err := landmarker.Detect(img)
+		return func(img image.Image, timestampMs *float64) ([]tables.KeypointRow, error) {
+			var pose *landmarks.Pose
+			var err error
+			if tracked && timestampMs != nil {
+				pose, err = landmarker.DetectVideo(img, *timestampMs)
+			} else {
+				pose, err = landmarker.Detect(img)
+			}
 			if err != nil || pose == nil {
 				return nil, err
 			}
 			return []tables.KeypointRow{poseRow(pose)}, nil
 		}, nil
 	}
-	landmarker, err := landmarks.NewHandLandmarker(j.hands)
+	opts := j.hands
+	opts.Threads = threads
+	landmarker, err := landmarks.NewHandLandmarker(opts)
 	if err != nil {
 		return nil, usageErrorf("hand landmarker: %w", err)
 	}
-	return func(img image.Image) ([]tables.KeypointRow, error) {
-		hands, err := landmarker.Detect(img)
+	return func(img image.Image, timestampMs *float64) ([]tables.KeypointRow, error) {
+		var hands []landmarks.Hand
+		var err error
+		if tracked && timestampMs != nil {
+			hands, err = landmarker.DetectVideo(img, *timestampMs)
+		} else {
+			hands, err = landmarker.Detect(img)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -67,7 +94,7 @@ func (j *keypointJob) search(detect keypointDetector, input frameInput) frameRes
 	if result.err != nil {
 		return result
 	}
-	rows, err := detect(img)
+	rows, err := detect(img, result.timestampMs)
 	if err != nil {
 		result.err = fmt.Errorf("find %ss in %s frame %d: %w", j.kind, result.source,
 			result.frameIndex, err)

@@ -317,6 +317,57 @@ func TestPreprocessPoseVideo(t *testing.T) {
 	checkDirectPose(t, path, rows)
 }
 
+// TestPreprocessPoseVideoTracked tracks the body through the first 12
+// frames of the shared video: every frame gets a row, each matching what
+// PoseLandmarker.DetectVideo finds in the same frames, and the footer
+// records the tracking.
+func TestPreprocessPoseVideoTracked(t *testing.T) {
+	path := shareddata.Path(t, "people/video.avi")
+	out := filepath.Join(t.TempDir(), "pose.parquet")
+	code, _, stderr := run(t, "preprocess", "--src", path, "--landmarks", "pose", "--track",
+		"--max-frames", "12", "--to", out)
+	if code != exitOK {
+		t.Fatalf("exit code %d, want 0; stderr:\n%s", code, stderr)
+	}
+	rows, footer, err := tables.ReadKeypoints(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 12 {
+		t.Fatalf("%d rows, want one per frame (12)", len(rows))
+	}
+
+	source, err := video.OpenVideo(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+	landmarker, err := landmarks.NewPoseLandmarker(landmarks.PoseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer landmarker.Close()
+	for i, row := range rows {
+		frame, err := source.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pose, err := landmarker.DetectVideo(frame.RGBA(nil), *frame.TimestampMs)
+		if err != nil || pose == nil {
+			t.Fatalf("frame %d: pose %v, error %v", frame.Index, pose, err)
+		}
+		if int(row.FrameIndex) != frame.Index || !slices.EqualFunc(row.Landmarks,
+			poseRow(pose).Landmarks, equalKeypoints) {
+			t.Errorf("row %d (frame %d) differs from DetectVideo on frame %d", i,
+				row.FrameIndex, frame.Index)
+		}
+	}
+	if !strings.Contains(footer["pipeline.landmarks"], `"track":true`) {
+		t.Errorf("footer pipeline.landmarks %q does not record --track",
+			footer["pipeline.landmarks"])
+	}
+}
+
 // checkDirectPose compares the rows with the poses that a PoseLandmarker
 // finds in the frames that video.OpenVideo reads.
 func checkDirectPose(t *testing.T, path string, rows []tables.KeypointRow) {
@@ -387,6 +438,10 @@ func TestPreprocessLandmarkUsageErrors(t *testing.T) {
 			"--min-presence-confidence", "0"}, "--min-presence-confidence 0: expected"},
 		{"negative max frames", []string{"--src", src, "--landmarks", "pose", "--max-frames",
 			"-1"}, "--max-frames -1"},
+		{"tracking confidence above 1", []string{"--src", src, "--landmarks", "pose",
+			"--track", "--min-tracking-confidence", "2"}, "--min-tracking-confidence 2: expected"},
+		{"track with features", []string{"--src", src, "--features", "mfcc", "--track"},
+			"--track applies only to --landmarks"},
 		{"no src", []string{"--landmarks", "hands"}, "--src is required"},
 		{"missing src", []string{"--src", filepath.Join(src, "missing"), "--landmarks",
 			"hands"}, "no such file"},

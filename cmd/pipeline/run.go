@@ -36,7 +36,6 @@ type runOptions struct {
 	out          string
 	overlayDir   string
 	show         bool // show keypoint overlays in a window
-	track        bool // track hands or the body between video frames
 	batch        int
 	window, hop  time.Duration // audio windows; 0 takes each clip whole
 }
@@ -64,7 +63,9 @@ func newRunCommand() *cobra.Command {
 			"model (--model signdigits) each frame's best hand is also predicted and\n" +
 			"explained per point; a frame without a hand gets the note \"no hand found\".\n" +
 			"--overlay-dir and --show draw the hand with each point coloured by its\n" +
-			"importance. Each frame is searched on its own (MediaPipe's image mode).\n\n" +
+			"importance. Each frame is searched on its own (MediaPipe's image mode), or\n" +
+			"with --track, frames of a video or webcam are tracked from the one before\n" +
+			"(MediaPipe's video mode).\n\n" +
 			"Exit codes: 0 when no input became an error line (a frame without a hand is\n" +
 			"not an error), 1 when some did, 2 for bad flags or a source that cannot be\n" +
 			"opened.",
@@ -98,9 +99,6 @@ func addRunFlags(cmd *cobra.Command, opts *runOptions) {
 		"at the end (default: stdout)")
 	f.StringVar(&opts.overlayDir, "overlay-dir", "", "also write a PNG per input to DIR: "+
 		"the input with its maps blended over it")
-	f.BoolVar(&opts.track, "track", false, "keypoint runs: track hands or the body from one "+
-		"video or webcam frame to the next, as MediaPipe's video mode does, instead of "+
-		"searching each frame on its own")
 	f.BoolVar(&opts.show, "show", false, "keypoint runs: show each frame with its keypoints "+
 		"and their importance in a window (needs a display; q or Esc stops)")
 	f.DurationVar(&opts.window, "window", 0, "audio: cut recordings into windows of this "+

@@ -65,7 +65,7 @@ func runKeypointModel(cmd *cobra.Command, keypoints *landmarkFlags, opts runOpti
 // rejectKeypointFlags returns a usage error when a keypoint flag is given
 // for a model that takes no keypoints.
 func rejectKeypointFlags(cmd *cobra.Command, modelName string) error {
-	for _, name := range append(slices.Clone(landmarkOnlyFlags), "landmarks", "show", "track") {
+	for _, name := range append(slices.Clone(landmarkOnlyFlags), "landmarks", "show") {
 		if cmd.Flags().Changed(name) {
 			return usageErrorf("--%s applies to keypoint runs (--landmarks, or a keypoint "+
 				"model such as signdigits), not to model %s", name, modelName)
@@ -93,7 +93,7 @@ func runKeypoints(cmd *cobra.Command, keypoints *landmarkFlags, opts runOptions,
 		return err
 	}
 	finderOpts.Attach = opts.overlayDir != "" || opts.show
-	finderOpts.Track = opts.track
+	finderOpts.Track = keypoints.track
 	if !cmd.Flags().Changed("batch") {
 		cfg.Batch = keypointBatch
 	}
