@@ -5,8 +5,8 @@
 // and starts its sums from the bias, where Sgemm adds to a C that already
 // holds it. On the 1×1 convolutions of MediaPipe's models, timed one by
 // one on a 2-core AMD EPYC (Zen 4), it took 15 to 45% less time than
-// Sgemm. dot_conv_avx2 handles one or two output channels. Both keep several output rows in flight so that
-// their FMA chains overlap.
+// Sgemm. dot_conv_avx2 handles one or two output channels. Both keep
+// several output rows in flight so that their FMA chains overlap.
 
 #include <immintrin.h>
 
