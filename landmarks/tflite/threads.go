@@ -146,7 +146,7 @@ func (p *workerPool) runAndSpin(thread int) bool {
 	p.spinning.Add(1)
 	deadline := time.Now().Add(workerSpin)
 	for p.posted.Load() == seen && time.Now().Before(deadline) {
-		runtime.Gosched()
+		yield()
 	}
 	p.spinning.Add(-1)
 	return p.posted.Load() != seen
@@ -170,7 +170,7 @@ func (p *workerPool) run(k splitKernel, parts int) {
 	}
 	// The parts still running are as short as the ones just run here.
 	for p.running.Load() > 0 {
-		runtime.Gosched()
+		yield()
 	}
 	p.mu.Lock()
 	p.kernel = nil
