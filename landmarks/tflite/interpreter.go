@@ -104,6 +104,9 @@ func newInterpreter(model []byte, planned bool) (*Interpreter, error) {
 // Invoke runs the model on the values in the input tensors and leaves the
 // results in the output tensors.
 func (ip *Interpreter) Invoke() {
+	if ip.pool != nil {
+		ip.pool.wakeWorkers()
+	}
 	for i, k := range ip.kernels {
 		if ip.skipped == nil || !ip.skipped[i] {
 			ip.runKernel(k)

@@ -152,6 +152,18 @@ func (p *workerPool) runAndSpin(thread int) bool {
 	return p.posted.Load() != seen
 }
 
+// wakeWorkers sends a token to each worker that may be parked. Invoke
+// calls it first, so that the workers are awake when the first split
+// kernel comes. Spinning workers see a new kernel without a token.
+func (p *workerPool) wakeWorkers() {
+	for range cap(p.wake) - int(p.spinning.Load()) {
+		select {
+		case p.wake <- struct{}{}:
+		default: // every worker already holds a token
+		}
+	}
+}
+
 // run runs all parts of k on the calling goroutine and the workers, and
 // returns when all are done.
 func (p *workerPool) run(k splitKernel, parts int) {
@@ -159,13 +171,7 @@ func (p *workerPool) run(k splitKernel, parts int) {
 	p.kernel, p.parts, p.next = k, parts, 0
 	p.mu.Unlock()
 	p.posted.Add(1)
-	// Spinning workers see the new kernel without a token.
-	for range min(cap(p.wake)-int(p.spinning.Load()), parts-1) {
-		select {
-		case p.wake <- struct{}{}:
-		default: // every worker already holds a token
-		}
-	}
+	p.wakeWorkers()
 	for p.runOnePart(0) {
 	}
 	// The parts still running are as short as the ones just run here.
