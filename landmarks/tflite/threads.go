@@ -50,11 +50,12 @@ type splitKernel interface {
 //
 // NOTE: between Invokes the workers park. On the 2-core test VM, with an
 // Invoke every 30 ms, the worker took its first part 0.3 to 7 ms into an
-// Invoke, because the idle virtual CPU was slow to wake. Over four runs
-// the median latency of hand_landmark_full and pose_landmark_full on two
-// threads ranged from 6% above to 34% below that on one, where Invokes
-// run back to back gain 1.5 to 1.8 times the throughput. A machine whose
-// idle cores wake faster may do better, which is not measured.
+// Invoke. The cause is not verified: likely the idle virtual CPU or the
+// parked thread waking slowly. Over four runs the median latency of
+// hand_landmark_full and pose_landmark_full on two threads ranged from 6%
+// above to 34% below that on one, where Invokes run back to back gain 1.5
+// to 1.8 times the throughput. A machine whose idle cores wake faster may
+// do better, which is not measured.
 func (ip *Interpreter) SetThreads(n int) {
 	n = max(n, 1)
 	if n == ip.threads {
