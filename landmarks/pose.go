@@ -69,6 +69,8 @@ const (
 	poseRefineMinimum = 0.5
 	poseRawLandmarks  = 39 // 33 landmarks and 6 auxiliary points
 	numAuxPoints      = 2  // auxiliary points that place the next frame's region
+
+	poseSegmentationOutput = 2 // the landmark model's mask, not computed
 )
 
 var poseAnchors = ssdAnchors(anchorOptions{
@@ -119,6 +121,10 @@ func NewPoseLandmarker(opts PoseOptions) (*PoseLandmarker, error) {
 	landmark, err := loadModel(name)
 	if err != nil {
 		return nil, err
+	}
+	// Output 2 is the segmentation mask, which nothing here reads.
+	if err := landmark.SkipOutputs(poseSegmentationOutput); err != nil {
+		return nil, fmt.Errorf("landmarks: %s: %w", name, err)
 	}
 	detector.SetThreads(opts.Threads)
 	landmark.SetThreads(opts.Threads)
