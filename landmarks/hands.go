@@ -43,6 +43,14 @@ type HandOptions struct {
 	// no such option, and DetectVideo does not use it.
 	WholeImageFallback bool
 
+	// KeepDuplicates keeps hands that repeat another hand of the same
+	// image. By default they are dropped, as MediaPipe Tasks' hand
+	// landmarker does (see duplicateHands); MediaPipe's older hands
+	// solution, which the shared reference files come from, keeps them,
+	// and in video mode reports a hand twice when a palm region and a
+	// tracked region of it overlap too little to be merged.
+	KeepDuplicates bool
+
 	// Threads is the number of goroutines each model inference may use
 	// (default 1). More help when one landmarker has the cores to itself,
 	// as when DetectVideo tracks a single video; the results are the same
@@ -215,7 +223,23 @@ func (h *HandLandmarker) Detect(img image.Image) ([]Hand, error) {
 			hands = append(hands, hand)
 		}
 	}
-	return hands, nil
+	return h.dropDuplicates(hands, rgb.width, rgb.height), nil
+}
+
+// dropDuplicates removes the hands that repeat an earlier one, unless
+// KeepDuplicates is set.
+func (h *HandLandmarker) dropDuplicates(hands []Hand, width, height int) []Hand {
+	if h.opts.KeepDuplicates {
+		return hands
+	}
+	duplicate := duplicateHands(hands, width, height)
+	kept := hands[:0]
+	for i, hand := range hands {
+		if !duplicate[i] {
+			kept = append(kept, hand)
+		}
+	}
+	return kept
 }
 
 type scoredRect struct {

@@ -37,7 +37,9 @@ func TestHandsAgreeWithMediaPipe(t *testing.T) {
 	errs := make([]error, len(chunks))
 	var wg sync.WaitGroup
 	for i, c := range chunks {
-		h, err := NewHandLandmarker(HandOptions{})
+		// MediaPipe's hands solution keeps duplicate hands. Dropping them
+		// measured 99.63% handedness and mean distance 0.0060.
+		h, err := NewHandLandmarker(HandOptions{KeepDuplicates: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -64,9 +64,11 @@ var (
 //     MinPresenceConfidence.
 //
 // Hands come in MediaPipe's order: those from palm detections that overlap
-// no tracked hand, then the tracked ones. As in MediaPipe, this can be
-// more than NumHands, when palms are searched for (fewer than NumHands
-// tracked) and NumHands new palms overlap none of the tracked hands.
+// no tracked hand, then the tracked ones. A hand that repeats an earlier
+// one is then dropped, and not tracked, unless KeepDuplicates is set. As in
+// MediaPipe, the result can hold more than NumHands hands, when palms are
+// searched for (fewer than NumHands tracked) and NumHands new palms
+// overlap none of the tracked hands.
 // PalmScore of a tracked hand is the score of the palm detection that
 // started its track.
 //
@@ -100,9 +102,14 @@ func (h *HandLandmarker) DetectVideo(img image.Image, timestampMs float64) ([]Ha
 		}
 		hand.PalmScore = region.score
 		hands = append(hands, hand)
+	}
+	// A duplicate is dropped before its region is tracked, so the next
+	// frame does not find it again.
+	hands = h.dropDuplicates(hands, rgb.width, rgb.height)
+	for _, hand := range hands {
 		next = append(next, trackedHand{
 			region:    handRegionFromLandmarks(hand.Landmarks, rgb.width, rgb.height),
-			palmScore: region.score,
+			palmScore: hand.PalmScore,
 		})
 	}
 	v.tracked = next
