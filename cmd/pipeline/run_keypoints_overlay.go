@@ -34,6 +34,7 @@ func keypointOverlayWriter(dir string, window *overlayWindow) (
 			return nil, usageErrorf("--overlay-dir: %w", err)
 		}
 	}
+	names := &overlayNames{}
 	return func(r *pipeline.Record, _ []float32) error {
 		frame, ok := r.Attachment.(*pipeline.KeypointFrame)
 		if !ok {
@@ -46,7 +47,7 @@ func keypointOverlayWriter(dir string, window *overlayWindow) (
 		if dir == "" {
 			return nil
 		}
-		err := writePNG(filepath.Join(dir, overlayName(r)), img)
+		err := writePNG(filepath.Join(dir, names.next(r)), img)
 		if err != nil {
 			slog.Error("overlay not written", "source", r.Source, "index", r.Index,
 				"error", err)

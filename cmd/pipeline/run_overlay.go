@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"pipeline/explain"
 	"pipeline/pipeline"
@@ -21,11 +22,12 @@ func overlayWriter(dir string) (func(*pipeline.Record, []float32) error, error) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, usageErrorf("--overlay-dir: %w", err)
 	}
+	names := &overlayNames{}
 	return func(r *pipeline.Record, input []float32) error {
 		if input == nil || (r.Saliency == nil && r.GradCAM == nil) {
 			return nil
 		}
-		err := writeOverlay(filepath.Join(dir, overlayName(r)), r, input)
+		err := writeOverlay(filepath.Join(dir, names.next(r)), r, input)
 		if err != nil {
 			slog.Error("overlay not written", "source", r.Source, "index", r.Index,
 				"error", err)
@@ -63,16 +65,45 @@ func writeOverlay(path string, r *pipeline.Record, input []float32) error {
 	return f.Close()
 }
 
-// overlayName names an overlay after its source's base name and the
-// record's index, with characters other than letters, digits, '.', '-'
-// and '_' replaced by '_': t10k-images-idx3-ubyte.gz-000042.png.
-func overlayName(r *pipeline.Record) string {
-	base := strings.Map(func(c rune) rune {
+// overlayNames hands out the overlay file names of one run, from any
+// number of encode workers. Sources whose base names are the same get
+// different prefixes, so that one source's overlays do not replace
+// another's.
+type overlayNames struct {
+	mu       sync.Mutex
+	prefixes map[string]string // source → prefix
+	taken    map[string]bool   // prefixes given out
+}
+
+// next names r's overlay after its source's base name and the record's
+// index (t10k-images-idx3-ubyte.gz-000042.png). The second source with the
+// same base name gets "-2" after the base name, the third "-3", and so on.
+func (o *overlayNames) next(r *pipeline.Record) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	prefix, ok := o.prefixes[r.Source]
+	if !ok {
+		if o.prefixes == nil {
+			o.prefixes, o.taken = map[string]string{}, map[string]bool{}
+		}
+		base := overlayBase(r.Source)
+		prefix = base
+		for n := 2; o.taken[prefix]; n++ {
+			prefix = fmt.Sprintf("%s-%d", base, n)
+		}
+		o.prefixes[r.Source], o.taken[prefix] = prefix, true
+	}
+	return fmt.Sprintf("%s-%06d.png", prefix, r.Index)
+}
+
+// overlayBase is the base name of source with characters other than
+// letters, digits, '.', '-' and '_' replaced by '_'.
+func overlayBase(source string) string {
+	return strings.Map(func(c rune) rune {
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 			strings.ContainsRune(".-_", c) {
 			return c
 		}
 		return '_'
-	}, filepath.Base(r.Source))
-	return fmt.Sprintf("%s-%06d.png", base, r.Index)
+	}, filepath.Base(source))
 }

@@ -201,3 +201,35 @@ func TestRunOutAndOverlays(t *testing.T) {
 		t.Errorf("overlays %v, want 10 starting with %s", pngs, first)
 	}
 }
+
+// TestRunOverlaysOfSameNamedSources runs two IDX files with the same base
+// name from different folders: each record keeps its own overlay.
+func TestRunOverlaysOfSameNamedSources(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../mnist/testdata/t10k-images-first20-idx3-ubyte.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs []string
+	for _, sub := range []string{"a", "b"} {
+		path := filepath.Join(dir, sub, "digits.gz")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, "--src", path)
+	}
+	overlays := filepath.Join(dir, "overlays")
+	args := append([]string{"run", "--weights", testWeights, "--overlay-dir", overlays,
+		"--out", filepath.Join(dir, "out.jsonl")}, srcs...)
+	if code, _, stderr := run(t, args...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(overlays, "*.png"))
+	second, _ := filepath.Glob(filepath.Join(overlays, "digits.gz-2-*.png"))
+	if len(pngs) != 40 || len(second) != 20 {
+		t.Errorf("%d overlays, %d of the second source; want 40 and 20", len(pngs), len(second))
+	}
+}
