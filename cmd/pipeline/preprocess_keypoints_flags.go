@@ -60,7 +60,7 @@ func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
 	f.BoolVar(&flags.mirrored, "mirrored", false, "the images are mirrored (a selfie "+
 		"preview), so MediaPipe's handedness label is the person's hand")
 	f.IntVar(&flags.maxFrames, "max-frames", 0, "maximum number of images or video "+
-		"frames to read; 0 reads all")
+		"frames to read from each --src; 0 reads all")
 	return flags
 }
 
@@ -139,6 +139,9 @@ func (f *landmarkFlags) checkCommon() error {
 		if !(c.value > 0 && c.value <= 1) {
 			return usageErrorf("--%s %g: expected above 0 and at most 1", c.name, c.value)
 		}
+	}
+	if f.cmd.Flags().Changed("min-tracking-confidence") && !f.track {
+		return usageErrorf("--min-tracking-confidence applies only with --track")
 	}
 	if f.maxFrames < 0 {
 		return usageErrorf("--max-frames %d: expected 0 (all) or above", f.maxFrames)

@@ -442,6 +442,8 @@ func TestPreprocessLandmarkUsageErrors(t *testing.T) {
 			"--track", "--min-tracking-confidence", "2"}, "--min-tracking-confidence 2: expected"},
 		{"track with features", []string{"--src", src, "--features", "mfcc", "--track"},
 			"--track applies only to --landmarks"},
+		{"tracking confidence without track", []string{"--src", src, "--landmarks", "hands",
+			"--min-tracking-confidence", "0.7"}, "--min-tracking-confidence applies only with --track"},
 		{"no src", []string{"--landmarks", "hands"}, "--src is required"},
 		{"missing src", []string{"--src", filepath.Join(src, "missing"), "--landmarks",
 			"hands"}, "no such file"},
