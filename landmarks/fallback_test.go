@@ -66,3 +66,27 @@ func TestWholeImageFallback(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeImageFallbackInVideo tracks the same photo over three frames:
+// the first finds the hand through the fallback, and the next two track
+// it without running the palm detector again (NumHands 1).
+func TestWholeImageFallbackInVideo(t *testing.T) {
+	photo := readPhoto(t, "testdata/sign-digits/6/IMG_1256.JPG")
+	h, err := NewHandLandmarker(HandOptions{NumHands: 1, WholeImageFallback: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for k := range 3 {
+		hands, err := h.DetectVideo(photo, float64(33*k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hands) != 1 {
+			t.Fatalf("frame %d: %d hands, expected 1", k, len(hands))
+		}
+	}
+	if h.palmRuns != 1 {
+		t.Errorf("palm detector ran %d times, expected once", h.palmRuns)
+	}
+}

@@ -40,7 +40,8 @@ type HandOptions struct {
 	// by repeating its edge pixels) and keep that hand if its presence
 	// score reaches MinPresenceConfidence. It finds hands that fill the image, as in
 	// close-up photos, which the palm detector often misses. MediaPipe has
-	// no such option, and DetectVideo does not use it.
+	// no such option. DetectVideo uses it only on frames where no hand was
+	// tracked.
 	WholeImageFallback bool
 
 	// KeepDuplicates keeps hands that repeat another hand of the same

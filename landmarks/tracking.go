@@ -61,7 +61,10 @@ var (
 //     above 0.5 is dropped in favour of the tracked one;
 //   - a tracked hand whose presence score falls below
 //     MinTrackingConfidence is dropped, and a newly detected one needs
-//     MinPresenceConfidence.
+//     MinPresenceConfidence;
+//   - with WholeImageFallback, a frame in which no hand was tracked and no
+//     palm leads to one gets the whole-image search that Detect does, and
+//     a hand found that way is tracked.
 //
 // Hands come in MediaPipe's order: those from palm detections that overlap
 // no tracked hand, then the tracked ones. A hand that repeats an earlier
@@ -102,6 +105,12 @@ func (h *HandLandmarker) DetectVideo(img image.Image, timestampMs float64) ([]Ha
 		}
 		hand.PalmScore = region.score
 		hands = append(hands, hand)
+	}
+	if len(hands) == 0 && len(v.tracked) == 0 && h.opts.WholeImageFallback {
+		whole := Rect{XCenter: 0.5, YCenter: 0.5, Width: 1, Height: 1}
+		if hand, ok := h.landmarksIn(rgb, whole, h.opts.MinPresenceConfidence); ok {
+			hands = append(hands, hand)
+		}
 	}
 	// A duplicate is dropped before its region is tracked, so the next
 	// frame does not find it again.

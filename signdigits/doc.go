@@ -8,7 +8,7 @@
 // hand presence score at least 0.5) plus a whole-image fallback. When no
 // palm detection leads to a hand, the landmark model runs on the whole
 // image, and its hand is kept if its presence score reaches 0.5. Runs
-// with --track use MediaPipe's video mode, which has no fallback. The
+// with --track use it on frames where no hand was tracked. The
 // sign-digit photos are 100×100 close-ups of one hand. With the defaults
 // alone, 254 of the 1,961 photos get no hand: their best palm score has a
 // median of 0.34, and in 36 of them a palm above 0.5 leads to a region

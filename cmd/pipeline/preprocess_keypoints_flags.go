@@ -55,8 +55,9 @@ func addLandmarkFlags(cmd *cobra.Command) *landmarkFlags {
 		"only when tracking is lost; images are always searched each on its own")
 	f.BoolVar(&flags.wholeImageFallback, "whole-image-fallback", false, "when no palm "+
 		"leads to a hand, run the hand landmark model on the whole image and keep that "+
-		"hand if it reaches --min-presence-confidence; not a MediaPipe option, and on "+
-		"by default with --model signdigits, whose weights were trained with it")
+		"hand if it reaches --min-presence-confidence; not a MediaPipe option; "+
+		"run --model signdigits turns it on unless given =false, as its weights were "+
+		"trained with it")
 	f.BoolVar(&flags.mirrored, "mirrored", false, "the images are mirrored (a selfie "+
 		"preview), so MediaPipe's handedness label is the person's hand")
 	f.IntVar(&flags.maxFrames, "max-frames", 0, "maximum number of images or video "+

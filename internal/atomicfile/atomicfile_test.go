@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -95,5 +96,13 @@ func TestCreateWritesDevice(t *testing.T) {
 	}
 	if info, err := os.Stat(os.DevNull); err != nil || info.Mode().IsRegular() {
 		t.Errorf("%s is no longer a device: %v", os.DevNull, err)
+	}
+}
+
+func TestCreateMissingFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "missing")
+	_, err := Create(filepath.Join(dir, "out.parquet"))
+	if err == nil || !strings.Contains(err.Error(), "folder "+dir+" does not exist") {
+		t.Errorf("error %v, expected one naming the missing folder", err)
 	}
 }
