@@ -275,8 +275,8 @@ func TestTrainWarnsOfOtherHandOptions(t *testing.T) {
 	if !strings.Contains(stderr, "were found with other options") {
 		t.Errorf("no warning of other hand options:\n%s", stderr)
 	}
-	if !strings.Contains(stderr, `\"whole_image_fallback\":true`) {
-		t.Errorf("warning does not show the expected options:\n%s", stderr)
+	if !strings.Contains(stderr, "--whole-image-fallback=true") {
+		t.Errorf("warning does not name the flag to add:\n%s", stderr)
 	}
 }
 

@@ -116,12 +116,34 @@ func warnOtherHandOptions(path, encoded string) {
 		return
 	}
 	if want := signDigitsHandFinding(); got != want {
-		expected, _ := json.Marshal(want) // numbers, strings and booleans only
 		slog.Warn("the hands in the keypoint file were found with other options than "+
-			"`run --model signdigits` uses; make the file again with preprocess flags "+
-			"that match the expected options", "file", path, "options", encoded,
-			"expected", string(expected))
+			"`run --model signdigits` uses; make the file again with these preprocess flags",
+			"file", path, "flags", strings.Join(handFindingFlags(got, want), " "))
 	}
+}
+
+// handFindingFlags returns the preprocess flags that turn the options got
+// into want.
+func handFindingFlags(got, want handFinding) []string {
+	var flags []string
+	if got.NumHands != want.NumHands {
+		flags = append(flags, fmt.Sprintf("--num-hands %d", want.NumHands))
+	}
+	if got.HandModel != want.HandModel {
+		flags = append(flags, "--hand-model "+want.HandModel)
+	}
+	if got.MinDetectionConfidence != want.MinDetectionConfidence {
+		flags = append(flags, fmt.Sprintf("--min-detection-confidence %g",
+			want.MinDetectionConfidence))
+	}
+	if got.MinPresenceConfidence != want.MinPresenceConfidence {
+		flags = append(flags, fmt.Sprintf("--min-presence-confidence %g",
+			want.MinPresenceConfidence))
+	}
+	if got.WholeImageFallback != want.WholeImageFallback {
+		flags = append(flags, fmt.Sprintf("--whole-image-fallback=%t", want.WholeImageFallback))
+	}
+	return flags
 }
 
 // listedPhotos returns the photos of the side files of path and those that
