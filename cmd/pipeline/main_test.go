@@ -173,3 +173,10 @@ func TestEvalWrongShapeCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+func TestModelsShowRejectsModelFlag(t *testing.T) {
+	code, stdout, stderr := run(t, "models", "show", "lenet5", "--model", "audiocnn")
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "not --model") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 naming --model", code, stdout, stderr)
+	}
+}

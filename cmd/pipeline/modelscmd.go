@@ -46,8 +46,16 @@ func newModelsShowCommand() *cobra.Command {
 		},
 	}
 	flags := addModelFlags(cmd)
+	// The model is the NAME argument, so --model is hidden here and
+	// rejected below. MarkHidden fails only for a flag that does not exist,
+	// and addModelFlags defines it.
+	_ = cmd.Flags().MarkHidden("model")
 	cmd.Flags().IntVar(&batch, "batch", 1, "batch size shown as the first dimension")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Flags().Changed("model") {
+			return usageErrorf("models show takes the model as its argument, not --model: " +
+				"pipeline models show NAME")
+		}
 		flags.name = args[0]
 		spec, err := flags.spec()
 		if err != nil {
