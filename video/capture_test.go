@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"pipeline/internal/shareddata"
 )
@@ -283,5 +285,76 @@ func TestSharedVideoTimestamps(t *testing.T) {
 	}
 	if frames != 205 {
 		t.Errorf("read %d frames, want 205", frames)
+	}
+}
+
+// Opening a named pipe for reading blocks until a writer opens it, so each
+// open runs with a deadline.
+func TestOpenNamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"pipe.avi", "pipe.png"} {
+		path := filepath.Join(dir, name)
+		if err := syscall.Mkfifo(path, 0o600); err != nil {
+			t.Skipf("no named pipes here: %v", err)
+		}
+		t.Run(name, func(t *testing.T) {
+			err := withDeadline(t, func() error {
+				source, err := Open(path)
+				if err == nil {
+					source.Close()
+				}
+				return err
+			})
+			if !errors.Is(err, ErrOpen) {
+				t.Errorf("error %v does not wrap ErrOpen", err)
+			}
+			if err == nil || !strings.Contains(err.Error(), "named pipe") {
+				t.Errorf("error %v does not say it is a named pipe", err)
+			}
+		})
+	}
+}
+
+// A named pipe with an image extension inside a folder becomes an error for
+// that image, and the folder's other images still decode.
+func TestImageFolderNamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "a.png"), 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	png, err := os.ReadFile("testdata/bgr.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	source, err := OpenImages(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+
+	err = withDeadline(t, func() error { _, err := source.Next(); return err })
+	if err == nil || !strings.Contains(err.Error(), "named pipe") {
+		t.Errorf("a.png: error %v, want one saying it is a named pipe", err)
+	}
+	if _, err := source.Next(); err != nil {
+		t.Errorf("b.png: %v", err)
+	}
+}
+
+// withDeadline returns what open returns, or fails t when open has not
+// returned within 10 seconds.
+func withDeadline(t *testing.T, open func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- open() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("still blocked after 10 s")
+		return nil
 	}
 }

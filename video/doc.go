@@ -11,6 +11,10 @@
 // Timestamps strictly increase within a source (see Frame.TimestampMs for
 // the repair rule); still images have none.
 //
+// Only regular files are opened. Named pipes, devices and sockets are
+// rejected with ErrOpen, because reading them can block inside OpenCV, where
+// a cancelled context cannot stop it.
+//
 // Leak check, with gocv's Mat profile built in:
 //
 //	go test -tags matprofile -run Leak ./video

@@ -43,6 +43,11 @@ func OpenImages(path string) (Source, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !info.IsDir() {
+		if err := checkRegular(path, info); err != nil {
+			return nil, err
+		}
+	}
 	paths := []string{path}
 	if info.IsDir() {
 		paths, err = listImages(path)
@@ -99,6 +104,13 @@ func (s *imageSource) Next() (Frame, error) {
 // decode reads the image at path into s.rgb and returns its size and
 // notes on what was done to it.
 func (s *imageSource) decode(path string) (width, height int, notes []string, err error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if kind := specialFileKind(info.Mode()); kind != "" {
+		return 0, 0, nil, fmt.Errorf("%w: it is %s, not a regular file", ErrOpen, kind)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, 0, nil, err

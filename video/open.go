@@ -74,6 +74,9 @@ func OpenVideo(path string) (Source, error) {
 	if info.IsDir() {
 		return nil, fmt.Errorf("video: open %s: %w: it is a folder", path, ErrOpen)
 	}
+	if err := checkRegular(path, info); err != nil {
+		return nil, err
+	}
 	device, err := gocv.VideoCaptureFile(path)
 	if err != nil {
 		device.Close()
@@ -83,6 +86,35 @@ func OpenVideo(path string) (Source, error) {
 	c := newCapture(path, device)
 	c.useContainerClock()
 	return c, nil
+}
+
+// checkRegular returns an error naming path unless info is a regular file.
+// Opening a named pipe blocks until a writer appears, inside OpenCV's open
+// call or os.ReadFile, where a cancelled context cannot stop it, so only
+// regular files are opened.
+func checkRegular(path string, info os.FileInfo) error {
+	kind := specialFileKind(info.Mode())
+	if kind == "" {
+		return nil
+	}
+	return fmt.Errorf("video: open %s: %w: it is %s, not a regular file; "+
+		"pass a regular file, or webcam:N for camera N", path, ErrOpen, kind)
+}
+
+// specialFileKind describes a file mode that is not a regular file, such
+// as "a named pipe (FIFO)", and returns "" for a regular file.
+func specialFileKind(mode os.FileMode) string {
+	switch {
+	case mode.IsRegular():
+		return ""
+	case mode&os.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case mode&os.ModeSocket != 0:
+		return "a socket"
+	case mode&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 // OpenWebcam opens camera device (0 for the first) through the same capture
