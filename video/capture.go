@@ -36,7 +36,14 @@ type capture struct {
 	timestamps timestampRepair
 }
 
-func newCapture(name string, device *gocv.VideoCapture) *capture {
+// newCapture wraps device, or returns an error naming name when the frame
+// size that device reports exceeds MaxImagePixels.
+func newCapture(name string, device *gocv.VideoCapture) (*capture, error) {
+	width := int(device.Get(gocv.VideoCaptureFrameWidth))
+	height := int(device.Get(gocv.VideoCaptureFrameHeight))
+	if err := checkPixels(width, height); err != nil {
+		return nil, fmt.Errorf("video: open %s: %w: %w", name, ErrOpen, err)
+	}
 	c := &capture{
 		name:      name,
 		device:    device,
@@ -47,7 +54,7 @@ func newCapture(name string, device *gocv.VideoCapture) *capture {
 		c.fps = fps
 	}
 	c.timestamps = newTimestampRepair(c.fps)
-	return c
+	return c, nil
 }
 
 // useContainerClock makes timestamps come from the container, falling back
@@ -103,12 +110,20 @@ func (c *capture) Next() (Frame, error) {
 	frame.TimestampMs = &timestampMs
 	c.index++
 
+	// OpenCV 4.6's FFmpeg backend returns every frame at the size it
+	// reported at open. This check is for backends that return each frame
+	// at its own size.
+	width, height := c.frame.Cols(), c.frame.Rows()
+	if err := checkPixels(width, height); err != nil {
+		return frame, fmt.Errorf("video: %s frame %d: %w", c.name, frame.Index, err)
+	}
+
 	var err error
 	c.rgb, err = c.converter.convert(c.frame, c.rgb)
 	if err != nil {
 		return frame, fmt.Errorf("video: %s frame %d: %w", c.name, frame.Index, err)
 	}
-	frame.RGB, frame.Width, frame.Height = c.rgb, c.frame.Cols(), c.frame.Rows()
+	frame.RGB, frame.Width, frame.Height = c.rgb, width, height
 	return frame, nil
 }
 

@@ -288,6 +288,26 @@ func TestSharedVideoTimestamps(t *testing.T) {
 	}
 }
 
+// large-frames.avi declares 8000×8000 frames in its headers.
+func TestOpenVideoTooLarge(t *testing.T) {
+	source, err := OpenVideo("testdata/large-frames.avi")
+	if err == nil {
+		source.Close()
+		t.Fatal("OpenVideo succeeded")
+	}
+	if !errors.Is(err, ErrOpen) {
+		t.Errorf("error %v does not wrap ErrOpen", err)
+	}
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("error %v does not wrap ErrTooLarge", err)
+	}
+	for _, want := range []string{"large-frames.avi", "8000×8000"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
 // Opening a named pipe for reading blocks until a writer opens it, so each
 // open runs with a deadline.
 func TestOpenNamedPipe(t *testing.T) {

@@ -13,7 +13,9 @@
 //
 // Only regular files are opened. Named pipes, devices and sockets are
 // rejected with ErrOpen, because reading them can block inside OpenCV, where
-// a cancelled context cannot stop it.
+// a cancelled context cannot stop it. Images and videos with more than
+// MaxImagePixels pixels per frame are rejected with ErrTooLarge. A video is
+// checked at open, by the frame size that OpenCV reports.
 //
 // Leak check, with gocv's Mat profile built in:
 //

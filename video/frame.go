@@ -16,9 +16,9 @@ var (
 	// does not decode: not an image, truncated or corrupt.
 	ErrDecode = errors.New("cannot decode")
 
-	// ErrTooLarge is wrapped by the error of an image with more than
-	// MaxImagePixels pixels.
-	ErrTooLarge = errors.New("image too large")
+	// ErrTooLarge is wrapped by the error of an image, a video or a video
+	// frame with more than MaxImagePixels pixels per frame.
+	ErrTooLarge = errors.New("too many pixels")
 )
 
 // Frame is one decoded image or video frame as packed 8-bit RGB.

@@ -17,11 +17,13 @@ import (
 	_ "golang.org/x/image/webp" // registers the WebP header reader
 )
 
-// MaxImagePixels is the largest image, in pixels, that the image sources
-// decode. Each pixel takes 3 bytes in OpenCV's decoded Mat and 3 more in the
-// RGB frame, so one image at the limit needs 300 MB, and a pipeline decodes
-// several at once. Larger images (an 8000×8000 scan is 64 million pixels)
-// are rejected with ErrTooLarge before decoding.
+// MaxImagePixels is the largest image or video frame, in pixels, that the
+// sources decode. Each pixel takes 3 bytes in OpenCV's decoded Mat and 3
+// more in the RGB frame, so one image at the limit needs 300 MB, and a
+// pipeline decodes several at once. Larger images (an 8000×8000 scan is 64
+// million pixels) are rejected with ErrTooLarge before decoding, and so are
+// videos whose frame size at open is larger. 8K video (7680×4320, 33
+// million pixels) is within the limit.
 const MaxImagePixels = 50_000_000
 
 // imageSource yields one image file, or the image files of a folder.

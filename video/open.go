@@ -83,7 +83,11 @@ func OpenVideo(path string) (Source, error) {
 		return nil, fmt.Errorf("video: open %s: %w: no OpenCV backend reads it: %s",
 			path, ErrOpen, describeContainer(path, info.Size()))
 	}
-	c := newCapture(path, device)
+	c, err := newCapture(path, device)
+	if err != nil {
+		device.Close()
+		return nil, err
+	}
 	c.useContainerClock()
 	return c, nil
 }
@@ -128,7 +132,11 @@ func OpenWebcam(device int) (Source, error) {
 		return nil, fmt.Errorf("video: open %s: %w: no camera %d (/dev/video%d on "+
 			"Linux) or no OpenCV capture backend for it", name, ErrOpen, device, device)
 	}
-	c := newCapture(name, camera)
+	c, err := newCapture(name, camera)
+	if err != nil {
+		camera.Close()
+		return nil, err
+	}
 	c.useWallClock()
 	return c, nil
 }
@@ -142,7 +150,11 @@ func openVideoAsWebcam(path string) (*capture, error) {
 		device.Close()
 		return nil, fmt.Errorf("video: open %s: %w", path, ErrOpen)
 	}
-	c := newCapture(path, device)
+	c, err := newCapture(path, device)
+	if err != nil {
+		device.Close()
+		return nil, err
+	}
 	c.useWallClock()
 	return c, nil
 }

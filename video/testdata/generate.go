@@ -55,6 +55,7 @@ func main() {
 	check(err)
 	write("corrupt-frame.avi", corruptFrame(clip, 5))
 	write("unknown-codec.avi", bytes.ReplaceAll(clip, []byte("MJPG"), []byte("ZZZZ")))
+	write("large-frames.avi", withFrameSize(clip, 8000, 8000))
 }
 
 // primaries is a 4×2 image: red, green, blue, white over black, grey,
@@ -149,6 +150,33 @@ func corruptFrame(clip []byte, index int) []byte {
 	}
 	copy(data[:4], []byte{0, 0, 0, 0})
 	return out
+}
+
+// withFrameSize returns a copy of an MJPEG AVI whose headers (the AVI main
+// header, the stream format and each JPEG's SOF0 segment) declare frames
+// of width×height. The JPEG data still holds the old frames, so it does
+// not decode, but OpenCV reports the declared size at open.
+func withFrameSize(clip []byte, width, height int) []byte {
+	out := append([]byte{}, clip...)
+	mainHeader := bytes.Index(out, []byte("avih")) + 8
+	// dwWidth and dwHeight follow eight other 4-byte fields.
+	binary.LittleEndian.PutUint32(out[mainHeader+32:], uint32(width))
+	binary.LittleEndian.PutUint32(out[mainHeader+36:], uint32(height))
+	format := bytes.Index(out, []byte("strf")) + 8
+	// biWidth and biHeight follow biSize.
+	binary.LittleEndian.PutUint32(out[format+4:], uint32(width))
+	binary.LittleEndian.PutUint32(out[format+8:], uint32(height))
+	for at := 0; ; at += 2 {
+		next := bytes.Index(out[at:], []byte{0xFF, 0xC0})
+		if next < 0 {
+			return out
+		}
+		at += next
+		// The marker, the segment length and the sample precision come
+		// before the height and width, big-endian.
+		binary.BigEndian.PutUint16(out[at+5:], uint16(height))
+		binary.BigEndian.PutUint16(out[at+7:], uint16(width))
+	}
 }
 
 func writePNG(name string, img image.Image) {
