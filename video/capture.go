@@ -22,18 +22,24 @@ type capture struct {
 	converter *rgbConverter
 	rgb       []uint8
 
-	index        int
-	fps          float64 // 0 when the backend gives none
-	frameCount   int     // frames the container declares; 0 when unknown
-	live         bool    // a webcam, whose stream has no declared end
-	readFailures int     // reads in a row that failed
-	ended        bool
-	closed       bool
+	nextIndex   int     // index of the frame after the last one read
+	framesRead  int     // frames read without error from the backend
+	failedReads int     // reads that failed since the last frame read
+	fps         float64 // 0 when the backend gives none
+	frameCount  int     // frames the container declares or OpenCV estimates; 0 when unknown
+	live        bool    // a webcam, whose stream has no declared end
+	ended       bool
+	closed      bool
 
-	// clockMs returns the timestamp of the frame just read and, when it is
-	// not the backend's own, a note saying where it came from.
-	clockMs    func() (float64, string)
-	timestamps timestampRepair
+	// clockMs returns the timestamp of the frame just read, and false when
+	// the backend gives none for it.
+	clockMs func() (float64, bool)
+
+	// previousMs is the timestamp of the last frame read, before repair,
+	// and previousFromClock whether clockMs gave it.
+	previousMs        float64
+	previousFromClock bool
+	timestamps        timestampRepair
 }
 
 // newCapture wraps device, or returns an error naming name when the frame
@@ -63,14 +69,11 @@ func (c *capture) useContainerClock() {
 	if count := c.device.Get(gocv.VideoCaptureFrameCount); count > 0 {
 		c.frameCount = int(count)
 	}
-	c.clockMs = func() (float64, string) {
+	c.clockMs = func() (float64, bool) {
+		// OpenCV returns 0 for a frame without a timestamp, so 0 counts
+		// only for the first frame.
 		positionMs := c.device.Get(gocv.VideoCapturePosMsec)
-		if positionMs > 0 || (positionMs == 0 && c.index == 0) {
-			return positionMs, ""
-		}
-		// The period is 1000/fps, or 1 ms when the frame rate is unknown too.
-		return float64(c.index) * c.timestamps.periodMs,
-			"timestamp from frame index and frame rate"
+		return positionMs, positionMs > 0 || (positionMs == 0 && c.framesRead == 0)
 	}
 }
 
@@ -79,8 +82,8 @@ func (c *capture) useContainerClock() {
 func (c *capture) useWallClock() {
 	c.live = true
 	start := time.Now()
-	c.clockMs = func() (float64, string) {
-		return float64(time.Since(start).Microseconds()) / 1000, ""
+	c.clockMs = func() (float64, bool) {
+		return float64(time.Since(start).Microseconds()) / 1000, true
 	}
 }
 
@@ -93,23 +96,12 @@ func (c *capture) Next() (Frame, error) {
 	if c.ended {
 		return Frame{}, io.EOF
 	}
-	frame := Frame{Source: c.name, Path: c.name, Index: c.index}
+	frame := Frame{Source: c.name, Path: c.name, Index: c.nextIndex + c.failedReads}
 	if !c.device.Read(&c.frame) || c.frame.Empty() {
-		return frame, c.readFailed()
+		return frame, c.readFailed(frame.Index)
 	}
-	c.readFailures = 0
 
-	timestampMs, note := c.clockMs()
-	if note != "" {
-		frame.Notes = append(frame.Notes, note)
-	}
-	timestampMs, note = c.timestamps.next(timestampMs)
-	if note != "" {
-		frame.Notes = append(frame.Notes, note)
-	}
-	frame.TimestampMs = &timestampMs
-	c.index++
-
+	frame.Index, frame.TimestampMs, frame.Notes = c.place()
 	// OpenCV 4.6's FFmpeg backend returns every frame at the size it
 	// reported at open. This check is for backends that return each frame
 	// at its own size.
@@ -127,26 +119,25 @@ func (c *capture) Next() (Frame, error) {
 	return frame, nil
 }
 
-// readFailed returns io.EOF at the end of the stream, and otherwise an
-// error for the frame that did not read. A video file ends at its first
-// failed read past its declared frame count, or at any failed read when it
-// declares none. Any stream ends after maxReadFailures failed reads in a
-// row.
-func (c *capture) readFailed() error {
-	if !c.live && (c.frameCount == 0 || c.index >= c.frameCount) {
-		c.ended = true
-		return io.EOF
+// place returns the index and timestamp of the frame just read, with notes
+// on how they were found, and records them for the next frame.
+func (c *capture) place() (index int, timestampMs *float64, notes []string) {
+	clockMs, fromClock := c.clockMs()
+	index = c.frameIndex(clockMs, fromClock)
+	if !fromClock {
+		// The period is 1000/fps, or 1 ms when the frame rate is unknown too.
+		clockMs = float64(index) * c.timestamps.periodMs
+		notes = append(notes, "timestamp from frame index and frame rate")
 	}
-	index := c.index
-	c.index++
-	c.readFailures++
-	if c.readFailures < maxReadFailures {
-		return fmt.Errorf("video: %s frame %d: %w: OpenCV could not read or decode it",
-			c.name, index, ErrDecode)
+	c.previousMs, c.previousFromClock = clockMs, fromClock
+	c.nextIndex, c.failedReads = index+1, 0
+	c.framesRead++
+
+	repairedMs, note := c.timestamps.next(clockMs)
+	if note != "" {
+		notes = append(notes, note)
 	}
-	c.ended = true
-	return fmt.Errorf("video: %s frame %d: %w: OpenCV could not read or decode it; "+
-		"stopping after %d failed reads in a row", c.name, index, ErrDecode, maxReadFailures)
+	return index, &repairedMs, notes
 }
 
 // Close releases the capture and its Mats. It may be called more than once.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -285,6 +286,79 @@ func TestSharedVideoTimestamps(t *testing.T) {
 	}
 	if frames != 205 {
 		t.Errorf("read %d frames, want 205", frames)
+	}
+}
+
+// The H.264 files of testdata/generate.go hold 64×48 frames at 25 fps in
+// which frame i is a uniform grey of level 8·i.
+func h264Level(index int) int { return 8 * index }
+
+// truncated-h264.mp4 is the first 2,000 bytes of a 30-frame H.264 MP4 with
+// B-frames. The cut is inside frame 9, which the file stores after frames 6,
+// 4 and 5 and before 7 and 8. The read that fails on frame 9 consumes no
+// frame: the next reads return frames 5 and 6 from the decoder. The reads
+// after them fail, and the stream stops after maxReadFailures of them.
+func TestVideoTruncatedH264Indices(t *testing.T) {
+	source, err := OpenVideo("testdata/truncated-h264.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+
+	var indices, errorIndices []int
+	for {
+		f, err := source.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if !errors.Is(err, ErrDecode) {
+				t.Fatalf("frame %d: error %v, want ErrDecode", f.Index, err)
+			}
+			errorIndices = append(errorIndices, f.Index)
+			continue
+		}
+		indices = append(indices, f.Index)
+		checkGrey(t, f, h264Level(f.Index), 4)
+		wantMs := float64(f.Index) * 1000 / 25
+		if math.Abs(*f.TimestampMs-wantMs) > 1e-6 {
+			t.Errorf("frame %d: TimestampMs = %v, want %v", f.Index, *f.TimestampMs, wantMs)
+		}
+	}
+	if want := []int{0, 1, 2, 3, 4, 5, 6}; !slices.Equal(indices, want) {
+		t.Errorf("frames read %v, want %v", indices, want)
+	}
+	if want := []int{5, 7, 8, 9}; !slices.Equal(errorIndices, want) {
+		t.Errorf("errors for frames %v, want %v", errorIndices, want)
+	}
+}
+
+func TestCaptureLostFrames(t *testing.T) {
+	tests := []struct {
+		name        string
+		failedReads int
+		live        bool
+		previousMs  float64
+		clockMs     float64
+		fromClock   bool
+		want        int
+	}{
+		{"no failed read", 0, false, 160, 200, true, 0},
+		{"gap of one frame", 1, false, 160, 240, true, 1},
+		{"no gap", 1, false, 160, 200, true, 0},
+		{"gap larger than the failed reads", 1, false, 160, 400, true, 1},
+		{"no timestamp", 2, false, 160, 0, false, 0},
+		{"webcam", 2, true, 160, 170, true, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &capture{failedReads: tt.failedReads, live: tt.live, fps: 25,
+				previousMs: tt.previousMs, previousFromClock: true,
+				timestamps: newTimestampRepair(25)}
+			if got := c.lostFrames(tt.clockMs, tt.fromClock); got != tt.want {
+				t.Errorf("lostFrames = %d, want %d", got, tt.want)
+			}
+		})
 	}
 }
 

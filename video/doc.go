@@ -17,6 +17,17 @@
 // MaxImagePixels pixels per frame are rejected with ErrTooLarge. A video is
 // checked at open, by the frame size that OpenCV reports.
 //
+// What OpenCV 4.6's FFmpeg backend does not show, and so this package does
+// not either:
+//   - frames that the demuxer drops without an error, such as AVI chunks
+//     whose headers are overwritten: the frames after them get indices and
+//     timestamps too small by that many frames;
+//   - frames lost at the cut end of an H.264 file whose B-frames are
+//     reordered, when the decoder flushes frames without timestamps;
+//   - a change of frame size within a stream: OpenCV returns every frame
+//     at the size it reported at open, and frames of another size come back
+//     stale or partly converted, without an error.
+//
 // Leak check, with gocv's Mat profile built in:
 //
 //	go test -tags matprofile -run Leak ./video

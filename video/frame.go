@@ -31,7 +31,9 @@ type Frame struct {
 	Width, Height int
 
 	// Index is the 0-based position inside the source: the frame in a video
-	// or webcam stream, the image in a folder.
+	// or webcam stream, the image in a folder. A video frame's index is
+	// OpenCV's CAP_PROP_POS_FRAMES minus one, plus the frames that failed
+	// reads consumed, as far as the timestamps show.
 	Index int
 
 	// TimestampMs is the start of a video or webcam frame in milliseconds
@@ -88,6 +90,8 @@ type Source interface {
 	// error concerns one frame: the returned Frame carries its Source and
 	// Index, and the error names both. The next call goes on with the
 	// following frame, or returns io.EOF when the source cannot go on.
+	// A video read can fail without consuming a frame, so the frame after
+	// an error may have the error's index.
 	Next() (Frame, error)
 
 	// Close releases the source. It may be called more than once.

@@ -15,6 +15,7 @@ import (
 	"image/png"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"gocv.io/x/gocv"
@@ -56,6 +57,12 @@ func main() {
 	write("corrupt-frame.avi", corruptFrame(clip, 5))
 	write("unknown-codec.avi", bytes.ReplaceAll(clip, []byte("MJPG"), []byte("ZZZZ")))
 	write("large-frames.avi", withFrameSize(clip, 8000, 8000))
+
+	// FFmpeg writes the H.264 file, which OpenCV's writer cannot shape:
+	// B-frames, and the index at the start.
+	h264 := ffmpeg(30, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "10", "-bf", "2",
+		"-movflags", "+faststart", "-f", "mp4")
+	write("truncated-h264.mp4", h264[:2000])
 }
 
 // primaries is a 4×2 image: red, green, blue, white over black, grey,
@@ -177,6 +184,28 @@ func withFrameSize(clip []byte, width, height int) []byte {
 		binary.BigEndian.PutUint16(out[at+5:], uint16(height))
 		binary.BigEndian.PutUint16(out[at+7:], uint16(width))
 	}
+}
+
+// ffmpeg encodes that many 64×48 frames at 25 fps, frame i a uniform grey
+// of level 8·i, with the ffmpeg command-line tool and outputArgs, and
+// returns the file it writes.
+func ffmpeg(frames int, outputArgs ...string) []byte {
+	raw := make([]byte, 0, frames*64*48*3)
+	for i := 0; i < frames; i++ {
+		raw = append(raw, bytes.Repeat([]byte{uint8(8 * i)}, 64*48*3)...)
+	}
+	args := append([]string{"-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+		"-s", "64x48", "-r", "25", "-i", "-"}, outputArgs...)
+	path := filepath.Join(os.TempDir(), "video-testdata-ffmpeg")
+	check(os.RemoveAll(path))
+	command := exec.Command("ffmpeg", append(args, path)...)
+	command.Stdin = bytes.NewReader(raw)
+	command.Stderr = os.Stderr
+	check(command.Run())
+	data, err := os.ReadFile(path)
+	check(err)
+	check(os.Remove(path))
+	return data
 }
 
 func writePNG(name string, img image.Image) {
