@@ -36,9 +36,11 @@ type capture struct {
 	clockMs func() (float64, bool)
 
 	// previousMs is the timestamp of the last frame read, before repair,
-	// and previousFromClock whether clockMs gave it.
+	// and previousFromClock whether clockMs gave it. intervalMs is the
+	// interval between the last two frames read.
 	previousMs        float64
 	previousFromClock bool
+	intervalMs        float64
 	timestamps        timestampRepair
 }
 
@@ -128,6 +130,9 @@ func (c *capture) place() (index int, timestampMs *float64, notes []string) {
 		// The period is 1000/fps, or 1 ms when the frame rate is unknown too.
 		clockMs = float64(index) * c.timestamps.periodMs
 		notes = append(notes, "timestamp from frame index and frame rate")
+	}
+	if c.framesRead > 0 {
+		c.intervalMs = clockMs - c.previousMs
 	}
 	c.previousMs, c.previousFromClock = clockMs, fromClock
 	c.nextIndex, c.failedReads = index+1, 0

@@ -333,6 +333,68 @@ func TestVideoTruncatedH264Indices(t *testing.T) {
 	}
 }
 
+// variable-rate.mkv holds 10 frames: 5 at 40 ms intervals, then 5 at
+// 200 ms. Matroska declares no frame count, so OpenCV estimates one from
+// the duration and the 25 fps frame rate, and reads past the 10th frame
+// fail.
+func TestVideoVariableRateEndsCleanly(t *testing.T) {
+	source, err := OpenVideo("testdata/variable-rate.mkv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+	if count := source.(*capture).frameCount; count <= 10 {
+		t.Fatalf("OpenCV's frame count is %d; the test needs an estimate above 10", count)
+	}
+
+	wantMs := []float64{0, 40, 80, 120, 160, 200, 400, 600, 800, 1000}
+	for i, want := range wantMs {
+		f, err := source.Next()
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if f.Index != i {
+			t.Errorf("frame %d: Index = %d", i, f.Index)
+		}
+		if math.Abs(*f.TimestampMs-want) > 1e-6 {
+			t.Errorf("frame %d: TimestampMs = %v, want %v", i, *f.TimestampMs, want)
+		}
+		checkGrey(t, f, h264Level(i), 4)
+	}
+	if _, err := source.Next(); err != io.EOF {
+		t.Fatalf("after the last frame: %v, want io.EOF", err)
+	}
+}
+
+func TestCapturePastEnd(t *testing.T) {
+	tests := []struct {
+		name                   string
+		frameCount, framesRead int
+		fps                    float64
+		previousMs, intervalMs float64
+		index                  int
+		want                   bool
+	}{
+		{"no frame count", 0, 5, 25, 160, 40, 5, true},
+		{"index at the count", 10, 10, 25, 360, 40, 10, true},
+		{"constant rate cut one frame short", 10, 9, 25, 320, 40, 9, false},
+		{"variable rate at the estimated end", 26, 10, 25, 1000, 200, 10, true},
+		{"variable rate cut early", 26, 6, 25, 400, 200, 6, false},
+		{"nothing read", 10, 0, 25, 0, 0, 0, false},
+		{"no frame rate", 10, 5, 0, 160, 40, 5, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &capture{frameCount: tt.frameCount, framesRead: tt.framesRead, fps: tt.fps,
+				previousMs: tt.previousMs, intervalMs: tt.intervalMs,
+				timestamps: newTimestampRepair(tt.fps)}
+			if got := c.pastEnd(tt.index); got != tt.want {
+				t.Errorf("pastEnd(%d) = %v, want %v", tt.index, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestCaptureLostFrames(t *testing.T) {
 	tests := []struct {
 		name        string

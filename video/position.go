@@ -47,12 +47,10 @@ func (c *capture) lostFrames(clockMs float64, fromClock bool) int {
 }
 
 // readFailed returns io.EOF at the end of the stream, and otherwise an
-// error for the frame at index, which did not read. A video file ends at
-// its first failed read past its declared frame count, or at any failed
-// read when it declares none. Any stream ends after maxReadFailures failed
-// reads in a row.
+// error for the frame at index, which did not read. Any stream ends after
+// maxReadFailures failed reads in a row.
 func (c *capture) readFailed(index int) error {
-	if !c.live && (c.frameCount == 0 || index >= c.frameCount) {
+	if !c.live && c.pastEnd(index) {
 		c.ended = true
 		return io.EOF
 	}
@@ -64,4 +62,32 @@ func (c *capture) readFailed(index int) error {
 	c.ended = true
 	return fmt.Errorf("video: %s frame %d: %w: OpenCV could not read or decode it; "+
 		"stopping after %d failed reads in a row", c.name, index, ErrDecode, maxReadFailures)
+}
+
+// pastEnd reports whether a failed read of a video file at index is past
+// the end of its stream. It is when the file declares no frame count, when
+// index reaches the count, or when the last frame read reaches the
+// duration that the count implies.
+//
+// OpenCV 4.6 takes the count from the container (MP4, AVI) or, where the
+// container declares none (Matroska, WebM), estimates it as duration × fps.
+// A variable-frame-rate stream has fewer frames than that estimate, so
+// reads past its last frame fail before index reaches the count. The
+// last frame is taken to reach the duration when its timestamp plus one
+// frame period, or plus the interval before it when that is longer, is at
+// least (count − 0.5) periods: the estimate rounds to a whole frame.
+//
+// NOTE: a variable-frame-rate file cut so that the frames lost span less
+// than the interval before its last frame read ends without an error. At a
+// constant frame rate, the rule ends the stream only after the last frame.
+func (c *capture) pastEnd(index int) bool {
+	if c.frameCount == 0 || index >= c.frameCount {
+		return true
+	}
+	if c.framesRead == 0 || c.fps == 0 {
+		return false
+	}
+	periodMs := c.timestamps.periodMs
+	durationMs := (float64(c.frameCount) - 0.5) * periodMs
+	return c.previousMs+max(periodMs, c.intervalMs) >= durationMs
 }

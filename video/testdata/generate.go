@@ -58,11 +58,15 @@ func main() {
 	write("unknown-codec.avi", bytes.ReplaceAll(clip, []byte("MJPG"), []byte("ZZZZ")))
 	write("large-frames.avi", withFrameSize(clip, 8000, 8000))
 
-	// FFmpeg writes the H.264 file, which OpenCV's writer cannot shape:
-	// B-frames, and the index at the start.
+	// FFmpeg writes the H.264 and Matroska files, which OpenCV's writer
+	// cannot shape: B-frames with the index at the start, and variable
+	// frame durations.
 	h264 := ffmpeg(30, "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "10", "-bf", "2",
 		"-movflags", "+faststart", "-f", "mp4")
 	write("truncated-h264.mp4", h264[:2000])
+	write("variable-rate.mkv", ffmpeg(10,
+		"-vf", "setpts='if(lt(N,5),N*0.04,0.2+(N-5)*0.2)/TB'", "-fps_mode", "passthrough",
+		"-c:v", "mjpeg", "-q:v", "2", "-f", "matroska"))
 }
 
 // primaries is a 4×2 image: red, green, blue, white over black, grey,
