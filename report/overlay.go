@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"pipeline/explain"
+	"pipeline/landmarks"
 	"pipeline/models"
 )
 
@@ -23,7 +24,7 @@ const overlayScale = 8
 // writeOverlays explains the first n test items (predicted class, default
 // Grad-CAM layer, absolute saliency) and writes one PNG per item with
 // three panels: the input, saliency over the input, Grad-CAM over the
-// input.
+// input. Hand keypoints are drawn as the hand's skeleton.
 func writeOverlays(dir string, net *models.Net, test *models.Dataset, n int) ([]overlay, error) {
 	n = min(n, test.Len())
 	if n <= 0 {
@@ -43,8 +44,13 @@ func writeOverlays(dir string, net *models.Net, test *models.Dataset, n int) ([]
 	spectrogram := net.Spec.InputKind == "spectrogram"
 	var list []overlay
 	for i := range n {
-		img := drawPanels(x.Sample(i)[:result.Height*result.Width], result.ItemSaliency(i),
-			result.ItemGradCAM(i), result.Height, result.Width, spectrogram)
+		var img *image.RGBA
+		if net.Spec.InputKind == "keypoints" {
+			img = drawHandPanels(x.Sample(i), result.ItemSaliency(i), result.ItemGradCAM(i))
+		} else {
+			img = drawPanels(x.Sample(i)[:result.Height*result.Width], result.ItemSaliency(i),
+				result.ItemGradCAM(i), result.Height, result.Width, spectrogram)
+		}
 		file := fmt.Sprintf("explain_%03d.png", i)
 		if err := savePNG(filepath.Join(dir, file), img); err != nil {
 			return nil, err
@@ -79,6 +85,49 @@ func drawPanels(input, saliency, gradcam []float32, h, w int, spectrogram bool) 
 				img.SetRGBA(p*dx+x, p*dy+y, blend(grey[i], heat, i))
 			}
 		}
+	}
+	return img
+}
+
+// handPanelSize is the side of each panel of a hand overlay, in pixels.
+const handPanelSize = 240
+
+// drawHandPanels draws a keypoint model's input, the hand's 21 points
+// ([3, 21]: x, y and z rows, normalised to the wrist and hand size), three
+// times side by side on black: the skeleton in white, then its points
+// coloured by saliency (rescaled to [0, 1]) and by Grad-CAM, one value per
+// point.
+func drawHandPanels(input, saliency, gradcam []float32) *image.RGBA {
+	n := landmarks.NumHandLandmarks
+	xs, ys := input[:n], input[n:2*n]
+	minX, maxX, minY, maxY := xs[0], xs[0], ys[0], ys[0]
+	for k := range n {
+		minX, maxX = min(minX, xs[k]), max(maxX, xs[k])
+		minY, maxY = min(minY, ys[k]), max(maxY, ys[k])
+	}
+	const margin = 20
+	scale := float32(handPanelSize-2*margin) / max(maxX-minX, maxY-minY, 1e-6)
+	img := image.NewRGBA(image.Rect(0, 0, 3*handPanelSize, handPanelSize))
+	for i := range img.Pix {
+		if i%4 == 3 {
+			img.Pix[i] = 255
+		}
+	}
+	white := color.RGBA{255, 255, 255, 255}
+	bone := color.RGBA{160, 160, 160, 255}
+	for p, heat := range [][]float32{nil, rescale(saliency), gradcam} {
+		points := make([]image.Point, n)
+		for k := range n {
+			points[k] = image.Pt(p*handPanelSize+margin+int((xs[k]-minX)*scale),
+				margin+int((ys[k]-minY)*scale))
+		}
+		explain.DrawSkeleton(img, points, landmarks.HandConnections, 5, bone,
+			func(k int) color.RGBA {
+				if heat == nil {
+					return white
+				}
+				return heatColor(heat[k])
+			})
 	}
 	return img
 }

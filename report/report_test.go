@@ -84,3 +84,30 @@ func subset(spec models.Spec, set *mnist.Set, n int) *models.Dataset {
 	}
 	return &models.Dataset{X: x, Y: y}
 }
+
+// TestDrawHandPanels draws a hand of 21 points on three panels: every
+// point lands inside its panel, white on the first, in heat colours on
+// the others.
+func TestDrawHandPanels(t *testing.T) {
+	input := make([]float32, 3*21)
+	heat := make([]float32, 21)
+	for k := range 21 {
+		input[k], input[21+k] = float32(k%5)/4, -float32(k/5)/4
+		heat[k] = float32(k) / 20
+	}
+	img := drawHandPanels(input, heat, heat)
+	if b := img.Bounds(); b.Dx() != 3*handPanelSize || b.Dy() != handPanelSize {
+		t.Fatalf("size %v, expected %d×%d", b, 3*handPanelSize, handPanelSize)
+	}
+	colored := 0
+	for y := range handPanelSize {
+		for x := range handPanelSize {
+			if c := img.RGBAAt(handPanelSize+x, y); c.R != c.G || c.G != c.B {
+				colored++
+			}
+		}
+	}
+	if colored == 0 {
+		t.Error("the saliency panel has no coloured points")
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"pipeline/explain"
+	"pipeline/landmarks"
 	"pipeline/pipeline"
 	"pipeline/video"
 )
@@ -90,9 +92,10 @@ func drawKeypoints(kf *pipeline.KeypointFrame, importance []float32) *image.RGBA
 	radius := max(2, min(width, height)/100)
 	if kf.Pose != nil {
 		points := posePixels(kf.Pose, width, height)
-		drawSkeleton(img, points, poseConnections, radius, func(int) color.RGBA {
-			return poseColor
-		})
+		explain.DrawSkeleton(img, points, landmarks.PoseConnections, radius, boneColor,
+			func(int) color.RGBA {
+				return poseColor
+			})
 	}
 	for i := range kf.Hands {
 		points := handPixels(&kf.Hands[i], width, height)
@@ -105,19 +108,10 @@ func drawKeypoints(kf *pipeline.KeypointFrame, importance []float32) *image.RGBA
 				return boneColor
 			}
 		}
-		drawSkeleton(img, points, handConnections, radius, pointColor)
+		explain.DrawSkeleton(img, points, landmarks.HandConnections, radius, boneColor,
+			pointColor)
 	}
 	return img
-}
-
-func drawSkeleton(img *image.RGBA, points []image.Point, bones [][2]int, radius int,
-	pointColor func(int) color.RGBA) {
-	for _, bone := range bones {
-		drawLine(img, points[bone[0]], points[bone[1]], boneColor)
-	}
-	for k, p := range points {
-		fillCircle(img, p, radius, pointColor(k))
-	}
 }
 
 // heatColor maps v in [0, 1] to blue → cyan → yellow → red; NaN is grey.
@@ -132,54 +126,6 @@ func heatColor(v float32) color.RGBA {
 }
 
 func math32Abs(x float32) float32 { return float32(math.Abs(float64(x))) }
-
-// drawLine draws a 1-pixel line from a to b (Bresenham), clipped to img.
-func drawLine(img *image.RGBA, a, b image.Point, c color.RGBA) {
-	dx, dy := abs(b.X-a.X), -abs(b.Y-a.Y)
-	stepX, stepY := sign(b.X-a.X), sign(b.Y-a.Y)
-	errSum := dx + dy
-	for steps := 0; steps <= dx-dy; steps++ {
-		img.SetRGBA(a.X, a.Y, c) // SetRGBA ignores points outside img
-		if a == b {
-			return
-		}
-		if 2*errSum >= dy {
-			errSum += dy
-			a.X += stepX
-		}
-		if 2*errSum <= dx {
-			errSum += dx
-			a.Y += stepY
-		}
-	}
-}
-
-func fillCircle(img *image.RGBA, center image.Point, radius int, c color.RGBA) {
-	for y := -radius; y <= radius; y++ {
-		for x := -radius; x <= radius; x++ {
-			if x*x+y*y <= radius*radius {
-				img.SetRGBA(center.X+x, center.Y+y, c)
-			}
-		}
-	}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-func sign(x int) int {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
-}
 
 func writePNG(path string, img image.Image) error {
 	f, err := os.Create(path)
