@@ -104,6 +104,7 @@ func (c *capture) Next() (Frame, error) {
 	}
 
 	frame.Index, frame.TimestampMs, frame.Notes = c.place()
+
 	// OpenCV 4.6's FFmpeg backend returns every frame at the size it
 	// reported at open. This check is for backends that return each frame
 	// at its own size.
