@@ -1,7 +1,6 @@
 package landmarks
 
 import (
-	"fmt"
 	"image"
 	"math"
 )
@@ -9,11 +8,10 @@ import (
 // poseVideoState is the tracking state that PoseLandmarker.DetectVideo
 // carries from one frame to the next.
 type poseVideoState struct {
-	region          *Rect   // from the previous frame's auxiliary points
-	detectionScore  float64 // of the detection that started the track
-	filter          auxFilter
-	lastTimestampMs float64
-	started         bool // a frame has been accepted since the last Reset
+	region         *Rect   // from the previous frame's auxiliary points
+	detectionScore float64 // of the detection that started the track
+	filter         auxFilter
+	clock          videoClock
 }
 
 // DetectVideo returns the body in img, one frame of a video, tracking it
@@ -39,14 +37,9 @@ type poseVideoState struct {
 // changes the tracking state.
 func (p *PoseLandmarker) DetectVideo(img image.Image, timestampMs float64) (*Pose, error) {
 	v := &p.video
-	if v.started && !(timestampMs > v.lastTimestampMs) {
-		return nil, fmt.Errorf("%w: frame at %g ms follows one at %g ms",
-			ErrTimestampOrder, timestampMs, v.lastTimestampMs)
+	if err := v.clock.accept(img, timestampMs); err != nil {
+		return nil, err
 	}
-	if img.Bounds().Empty() {
-		return nil, ErrEmptyImage
-	}
-	v.lastTimestampMs, v.started = timestampMs, true
 
 	rgb := newRGBImage(img)
 	minPresence := p.opts.MinTrackingConfidence

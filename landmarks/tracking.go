@@ -14,9 +14,28 @@ var ErrTimestampOrder = errors.New("landmarks: video timestamps must strictly in
 // videoState is the tracking state that DetectVideo carries from one frame
 // to the next.
 type videoState struct {
-	tracked         []trackedHand
-	lastTimestampMs float64
-	started         bool // a frame has been accepted since the last Reset
+	tracked []trackedHand
+	clock   videoClock
+}
+
+// videoClock checks that video frames come with increasing timestamps.
+type videoClock struct {
+	lastMs  float64
+	started bool // a frame has been accepted since the last Reset
+}
+
+// accept checks a frame's timestamp and image, and records the timestamp
+// when both are valid.
+func (c *videoClock) accept(img image.Image, timestampMs float64) error {
+	if c.started && !(timestampMs > c.lastMs) {
+		return fmt.Errorf("%w: frame at %g ms follows one at %g ms",
+			ErrTimestampOrder, timestampMs, c.lastMs)
+	}
+	if img.Bounds().Empty() {
+		return ErrEmptyImage
+	}
+	c.lastMs, c.started = timestampMs, true
+	return nil
 }
 
 // trackedHand is the region in which to look for a hand in the next
@@ -82,14 +101,9 @@ var (
 // Detect neither reads nor changes the tracking state.
 func (h *HandLandmarker) DetectVideo(img image.Image, timestampMs float64) ([]Hand, error) {
 	v := &h.video
-	if v.started && !(timestampMs > v.lastTimestampMs) {
-		return nil, fmt.Errorf("%w: frame at %g ms follows one at %g ms",
-			ErrTimestampOrder, timestampMs, v.lastTimestampMs)
+	if err := v.clock.accept(img, timestampMs); err != nil {
+		return nil, err
 	}
-	if img.Bounds().Empty() {
-		return nil, ErrEmptyImage
-	}
-	v.lastTimestampMs, v.started = timestampMs, true
 
 	rgb := newRGBImage(img)
 	var hands []Hand
