@@ -184,6 +184,10 @@ func (f *KeypointFinder) Close() error {
 // images, as video.Open reads them) as a source of keypoint units. The
 // error for a path that cannot be opened matches ErrUnusableSource.
 func (f *KeypointFinder) Open(src string) (Source, error) {
+	if src == "-" {
+		return nil, &unusableError{src, errors.New("keypoint runs read files, folders " +
+			"or webcams; standard input is read only by audio models")}
+	}
 	frames, err := video.Open(src)
 	if err != nil {
 		return nil, &unusableError{src, err}

@@ -199,6 +199,8 @@ func TestRunKeypointUsageErrors(t *testing.T) {
 			`--landmarks "face": expected hands or pose`},
 		{"zero batch", []string{"--src", keypointPhotos, "--landmarks", "hands", "--batch", "0"},
 			"--batch 0: expected at least 1"},
+		{"stdin", []string{"--src", "-", "--landmarks", "hands"},
+			"standard input is read only by audio models"},
 		{"missing source", []string{"--src", "missing.avi", "--landmarks", "pose"},
 			"missing.avi"},
 	}
