@@ -192,7 +192,15 @@ func (f *KeypointFinder) Open(src string) (Source, error) {
 	if err != nil {
 		return nil, &unusableError{src, err}
 	}
-	return &keypointSource{finder: f, name: src, frames: frames}, nil
+	if _, webcam, _ := video.ParseWebcam(src); webcam {
+		return &keypointSource{finder: f, name: src, frames: frames}, nil
+	}
+	// A file or folder is opened again when its first frame is read, so
+	// that a run over many sources holds only one open at a time.
+	if err := frames.Close(); err != nil {
+		return nil, &unusableError{src, err}
+	}
+	return &keypointSource{finder: f, name: src}, nil
 }
 
 // keypointSource yields the frames of one video source; its units decode
@@ -203,6 +211,7 @@ type keypointSource struct {
 	name    string
 	frames  video.Source
 	tracker *tracker // started by the first video or webcam frame to track
+	closed  bool
 	read    int
 	done    bool
 }
@@ -216,13 +225,26 @@ func (s *keypointSource) Close() error {
 		s.tracker.stop()
 		s.tracker = nil
 	}
+	s.closed = true
+	if s.frames == nil {
+		return nil
+	}
 	return s.frames.Close()
 }
 
 func (s *keypointSource) Next(ctx context.Context) (Input, bool) {
 	maxFrames := s.finder.opts.MaxFrames
-	if s.done || ctx.Err() != nil || maxFrames > 0 && s.read >= maxFrames {
+	if s.done || s.closed || ctx.Err() != nil || maxFrames > 0 && s.read >= maxFrames {
 		return Input{}, false
+	}
+	if s.frames == nil {
+		frames, err := video.Open(s.name)
+		if err != nil {
+			s.done = true
+			return Input{Source: s.name, Err: fmt.Errorf("pipeline: reopen %s: %w", s.name,
+				err)}, true
+		}
+		s.frames = frames
 	}
 	frame, err := s.frames.Next()
 	if errors.Is(err, io.EOF) {
