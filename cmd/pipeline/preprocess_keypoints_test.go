@@ -314,7 +314,7 @@ func TestPreprocessPoseVideo(t *testing.T) {
 			t.Errorf("row %d: handedness %v, label %v; want nulls", i, row.Handedness, row.Label)
 		}
 	}
-	checkDirectPose(t, path, rows)
+	checkDirectPose(t, path, rows, false)
 }
 
 // TestPreprocessPoseVideoTracked tracks the body through the first 12
@@ -337,31 +337,7 @@ func TestPreprocessPoseVideoTracked(t *testing.T) {
 		t.Fatalf("%d rows, want one per frame (12)", len(rows))
 	}
 
-	source, err := video.OpenVideo(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer source.Close()
-	landmarker, err := landmarks.NewPoseLandmarker(landmarks.PoseOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer landmarker.Close()
-	for i, row := range rows {
-		frame, err := source.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		pose, err := landmarker.DetectVideo(frame.RGBA(nil), *frame.TimestampMs)
-		if err != nil || pose == nil {
-			t.Fatalf("frame %d: pose %v, error %v", frame.Index, pose, err)
-		}
-		if int(row.FrameIndex) != frame.Index || !slices.EqualFunc(row.Landmarks,
-			poseRow(pose).Landmarks, equalKeypoints) {
-			t.Errorf("row %d (frame %d) differs from DetectVideo on frame %d", i,
-				row.FrameIndex, frame.Index)
-		}
-	}
+	checkDirectPose(t, path, rows, true)
 	if !strings.Contains(footer["pipeline.landmarks"], `"track":true`) {
 		t.Errorf("footer pipeline.landmarks %q does not record --track",
 			footer["pipeline.landmarks"])
@@ -369,8 +345,9 @@ func TestPreprocessPoseVideoTracked(t *testing.T) {
 }
 
 // checkDirectPose compares the rows with the poses that a PoseLandmarker
-// finds in the frames that video.OpenVideo reads.
-func checkDirectPose(t *testing.T, path string, rows []tables.KeypointRow) {
+// finds in the frames that video.OpenVideo reads: with Detect, or with
+// DetectVideo on every frame when tracked is set.
+func checkDirectPose(t *testing.T, path string, rows []tables.KeypointRow, tracked bool) {
 	t.Helper()
 	source, err := video.OpenVideo(path)
 	if err != nil {
@@ -387,10 +364,16 @@ func checkDirectPose(t *testing.T, path string, rows []tables.KeypointRow) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var pose *landmarks.Pose
+		if tracked {
+			pose, err = landmarker.DetectVideo(frame.RGBA(nil), *frame.TimestampMs)
+		}
 		if frame.Index != int(rows[next].FrameIndex) {
 			continue
 		}
-		pose, err := landmarker.Detect(frame.RGBA(nil))
+		if !tracked {
+			pose, err = landmarker.Detect(frame.RGBA(nil))
+		}
 		if err != nil || pose == nil {
 			t.Fatalf("frame %d: pose %v, error %v", frame.Index, pose, err)
 		}
