@@ -102,7 +102,7 @@ func BenchmarkVideo(b *testing.B) {
 }
 
 // runVideo runs detect over frames b.N times, resetting the tracking
-// state before each pass, and reports the rates; work returns the FLOPs
+// state before each pass, and reports the rates. work returns the FLOPs
 // and detector runs so far.
 func runVideo(b *testing.B, frames []image.Image, detect func(image.Image, float64) error,
 	work func() (int64, int), reset func()) {

@@ -9,13 +9,13 @@ const (
 	duplicateMinIoU        = 0.2 // of the landmarks' bounding boxes
 )
 
-// duplicateHands reports which hands repeat an earlier one, as MediaPipe
-// Tasks' hand landmarker decides it: hand i is a duplicate of a kept hand
-// j when at least 10 of their landmarks lie within a fifth of the larger
-// palm size of each other (in pixels of a width×height image) and their
-// landmark bounding boxes overlap with IoU above 0.2. The palm size is the
-// longest side of the triangle wrist, index finger MCP, little finger MCP.
-// Hands are taken in order, so the first of a group is kept.
+// duplicateHands reports which hands repeat an earlier one, by the rule of
+// MediaPipe Tasks' hand landmarker. Hand i duplicates a kept hand j when
+// at least 10 of their landmarks lie within a fifth of the larger palm
+// size of each other, in pixels of a width×height image. Their landmark
+// bounding boxes must also overlap with IoU above 0.2. The palm size is
+// the longest side of the triangle wrist, index finger MCP, little finger
+// MCP. Hands are taken in order, so the first of a group is kept.
 func duplicateHands(hands []Hand, width, height int) []bool {
 	w, h := float64(width), float64(height)
 	dist := func(a, b Landmark) float64 { return math.Hypot((a.X-b.X)*w, (a.Y-b.Y)*h) }

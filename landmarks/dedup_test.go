@@ -37,8 +37,8 @@ func TestDuplicateHands(t *testing.T) {
 // the shared reference, in its order, as frames of one video with
 // NumHands 2, so the palm detector runs beside each tracked hand. Keeping
 // duplicates, as MediaPipe's older solution does, some frames report the
-// one hand twice (11 of 40 measured); by default 1 does, whose two
-// hands differ too much for MediaPipe Tasks' rule.
+// one hand twice (11 of 40 measured). By default 1 frame does, because
+// its two hands differ too much for MediaPipe Tasks' rule.
 func TestDetectVideoDropsDuplicates(t *testing.T) {
 	path := shareddata.Path(t, "mediapipe-reference/sign-digits-hands.json")
 	refs := readReference(t, path)[50:90]

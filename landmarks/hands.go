@@ -46,16 +46,15 @@ type HandOptions struct {
 
 	// KeepDuplicates keeps hands that repeat another hand of the same
 	// image. By default they are dropped, as MediaPipe Tasks' hand
-	// landmarker does (see duplicateHands); MediaPipe's older hands
-	// solution, which the shared reference files come from, keeps them,
-	// and in video mode reports a hand twice when a palm region and a
-	// tracked region of it overlap too little to be merged.
+	// landmarker does (see duplicateHands). MediaPipe's older hands
+	// solution keeps them. In video mode it reports a hand twice when a
+	// palm region and a tracked region of it overlap too little to merge.
 	KeepDuplicates bool
 
 	// Threads is the number of goroutines each model inference may use
-	// (default 1). More help when one landmarker has the cores to itself,
-	// as when DetectVideo tracks a single video; the results are the same
-	// bits for any number. Close stops them.
+	// (default 1). More threads help when one landmarker has the cores to
+	// itself, as when DetectVideo tracks one video. The results are the
+	// same bits for any number, and Close stops the goroutines.
 	Threads int
 }
 

@@ -10,7 +10,7 @@ import (
 
 // TestHandsAgreeWithMediaPipe compares HandLandmarker with MediaPipe hands
 // 0.4 (the JavaScript solution, full models, at most 2 hands) on all 1,961
-// sign-digit photos, and checks the targets: the same photos have
+// sign-digit photos, and checks the agreement targets: the same photos have
 // a hand (98%), handedness agrees (98%), and the mean landmark distance
 // is at most 0.01 in normalised units.
 //

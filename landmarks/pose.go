@@ -189,10 +189,11 @@ func bodyRegion(d detection, width, height int) Rect {
 }
 
 // alignedBodyRegion returns the region around a body given two alignment
-// points normalised to a width×height image, as AlignmentPointsRectsCalculator
-// and RectTransformationCalculator make it: centred on the hips' midpoint
-// and twice as wide as its distance to the scale point, rotated so that
-// the vector between them points up, then enlarged 1.25× and squared.
+// points normalised to a width×height image, as MediaPipe's
+// AlignmentPointsRectsCalculator and RectTransformationCalculator make it.
+// The region is centred on the hips' midpoint and twice as wide as its
+// distance to the scale point. It is rotated so that the vector between
+// them points up, then enlarged 1.25× and squared.
 func alignedBodyRegion(center, scale [2]float64, width, height int) Rect {
 	w, h := float64(width), float64(height)
 	cx, cy := center[0]*w, center[1]*h

@@ -23,11 +23,11 @@ type referencePose struct {
 
 // TestPoseAgreesWithMediaPipe compares PoseLandmarker.Detect with
 // MediaPipe pose 0.5 (JavaScript solution, full model) run on one people
-// photo at a time (testdata/people-pose-static.json, made by
-// tools/oracle/mediapipe_static.sh): whether a body is found, and the mean
-// distance of the landmarks in normalised units (x over the width, y over
-// the height), over all 33 and over those MediaPipe calls visible
-// (visibility at least 0.5).
+// photo at a time. The reference, testdata/people-pose-static.json, was
+// made by tools/oracle/mediapipe_static.sh. The test checks whether a body
+// is found, and the mean landmark distance in normalised units (x over the
+// width, y over the height). The distance is taken over all 33 landmarks
+// and over those MediaPipe calls visible (visibility at least 0.5).
 //
 // The shared people-pose.json is not used: the reference tool sends all
 // photos to one solution, which has no static image mode, so each photo's

@@ -17,10 +17,11 @@ type poseVideoState struct {
 // DetectVideo returns the body in img, one frame of a video, tracking it
 // from the previous frame as MediaPipe's pose_landmark_cpu graph does:
 //
-//   - while a body is tracked, the pose detector does not run and the
-//     landmark model looks in the region that the previous frame's
-//     auxiliary points give (hips' midpoint and scale point, smoothed over
-//     time as below, then enlarged 1.25× and squared);
+//   - while a body is tracked, the pose detector does not run. The
+//     landmark model looks in the region given by the previous frame's
+//     auxiliary points, the hips' midpoint and a scale point. They are
+//     smoothed over time as below, and the region is enlarged 1.25× and
+//     squared;
 //   - when the pose presence score in that region falls below
 //     MinTrackingConfidence, the frame has no body and the next frame runs
 //     the detector again (a newly detected body needs
@@ -80,10 +81,11 @@ const (
 	auxMinObjectScale   = 1e-6
 )
 
-// auxFilter smooths the auxiliary points as LandmarksSmoothingCalculator
-// with a one-euro filter does: each coordinate, in pixels (z scaled by the
-// width), has its own filter, and velocities are divided by the points'
-// spread so that smoothing does not depend on the body's size.
+// auxFilter smooths the auxiliary points as MediaPipe's
+// LandmarksSmoothingCalculator with a one-euro filter does. Each
+// coordinate, in pixels (z scaled by the width), has its own filter.
+// Velocities are divided by the points' spread, so smoothing does not
+// depend on the body's size.
 type auxFilter struct {
 	filters [numAuxPoints][3]oneEuro
 	active  bool

@@ -143,11 +143,11 @@ func (h *HandLandmarker) DetectVideo(img image.Image, timestampMs float64) ([]Ha
 // DetectVideo call starts a new video.
 func (h *HandLandmarker) Reset() { h.video = videoState{} }
 
-// videoRegions returns the regions to run the landmark model on, merged
-// as AssociationNormRectCalculator merges the palm regions (palm detection
-// runs only while fewer than NumHands hands are tracked) and then the
-// tracked ones: each region replaces the earlier regions that it overlaps
-// with IoU above 0.5 and goes to the end of the list.
+// videoRegions returns the regions to run the landmark model on. Palm
+// detection runs only while fewer than NumHands hands are tracked. The palm
+// regions and then the tracked ones are merged as
+// AssociationNormRectCalculator does: each region replaces the earlier
+// regions that it overlaps with IoU above 0.5 and goes to the end.
 func (h *HandLandmarker) videoRegions(img *rgbImage) []videoRegion {
 	var merged []videoRegion
 	if len(h.video.tracked) < h.opts.NumHands {

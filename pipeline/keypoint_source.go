@@ -56,7 +56,7 @@ type KeypointOptions struct {
 	//
 	// One landmarker per source takes the frames in order, and its model
 	// inferences use GOMAXPROCS goroutines (unless Hands.Threads or
-	// Pose.Threads says otherwise). The palm detector still runs on every
+	// Pose.Threads sets another number). The palm detector still runs on every
 	// frame while fewer than NumHands hands are tracked. Measured on 2
 	// cores over the 205 frames of people/video.avi, `pipeline run`
 	// tracked the body at 77 frames/s against 53 in image mode, and found

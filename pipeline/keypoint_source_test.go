@@ -426,7 +426,7 @@ func TestKeypointHandsVideoWithoutHands(t *testing.T) {
 // TestKeypointPoseTrackVideo tracks the body through the first frames of
 // the shared people video and compares each frame with image mode. The
 // tracked body is found in every frame where image mode finds one, and in
-// 3 of the 12 frames where image mode's detector misses it; the mean
+// 3 of the 12 frames where image mode's detector misses it. The mean
 // distances to image mode measured 0.010–0.039 (0 on the first frame).
 func TestKeypointPoseTrackVideo(t *testing.T) {
 	path := shareddata.Path(t, "people/video.avi")

@@ -92,11 +92,11 @@ func drawPanels(input, saliency, gradcam []float32, h, w int, spectrogram bool) 
 // handPanelSize is the side of each panel of a hand overlay, in pixels.
 const handPanelSize = 240
 
-// drawHandPanels draws a keypoint model's input, the hand's 21 points
-// ([3, 21]: x, y and z rows, normalised to the wrist and hand size), three
-// times side by side on black: the skeleton in white, then its points
-// coloured by saliency (rescaled to [0, 1]) and by Grad-CAM, one value per
-// point.
+// drawHandPanels draws a keypoint model's input three times side by side
+// on black. The input is the hand's 21 points as [3, 21] (x, y and z rows,
+// normalised to the wrist and hand size). The first panel shows the
+// skeleton in white. The others colour its points by saliency (rescaled to
+// [0, 1]) and by Grad-CAM, one value per point.
 func drawHandPanels(input, saliency, gradcam []float32) *image.RGBA {
 	n := landmarks.NumHandLandmarks
 	xs, ys := input[:n], input[n:2*n]
@@ -107,6 +107,7 @@ func drawHandPanels(input, saliency, gradcam []float32) *image.RGBA {
 	}
 	const margin = 20
 	scale := float32(handPanelSize-2*margin) / max(maxX-minX, maxY-minY, 1e-6)
+
 	img := image.NewRGBA(image.Rect(0, 0, 3*handPanelSize, handPanelSize))
 	for i := range img.Pix {
 		if i%4 == 3 {
@@ -115,6 +116,7 @@ func drawHandPanels(input, saliency, gradcam []float32) *image.RGBA {
 	}
 	white := color.RGBA{255, 255, 255, 255}
 	bone := color.RGBA{160, 160, 160, 255}
+
 	for p, heat := range [][]float32{nil, rescale(saliency), gradcam} {
 		points := make([]image.Point, n)
 		for k := range n {

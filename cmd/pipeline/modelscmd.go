@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -47,9 +48,10 @@ func newModelsShowCommand() *cobra.Command {
 	}
 	flags := addModelFlags(cmd)
 	// The model is the NAME argument, so --model is hidden here and
-	// rejected below. MarkHidden fails only for a flag that does not exist,
-	// and addModelFlags defines it.
-	_ = cmd.Flags().MarkHidden("model")
+	// rejected below.
+	if err := cmd.Flags().MarkHidden("model"); err != nil {
+		slog.Error("hiding --model failed", "error", err)
+	}
 	cmd.Flags().IntVar(&batch, "batch", 1, "batch size shown as the first dimension")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if cmd.Flags().Changed("model") {
