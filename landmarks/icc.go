@@ -190,6 +190,43 @@ func (t *iccTransform) apply(pix []uint8) {
 	}
 }
 
+// isSRGB reports whether the profile describes sRGB itself, to within
+// what 8-bit pixels can show: every matrix entry within 0.001 of the
+// identity, and every tone curve within 0.0005 of the sRGB curve at each
+// 8-bit level. Photos often carry such a profile (IEC 61966-2.1), and
+// Chromium leaves their pixels as they are; converting them would change a
+// few samples by rounding.
+func (t *iccTransform) isSRGB() bool {
+	for i, row := range t.matrix {
+		for j, v := range row {
+			identity := 0.0
+			if i == j {
+				identity = 1
+			}
+			if math.Abs(v-identity) > 0.001 {
+				return false
+			}
+		}
+	}
+	for _, curve := range t.curves {
+		for v := 0; v < 256; v++ {
+			if math.Abs(curve(float64(v)/255)-decodeSRGB(float64(v)/255)) > 0.0005 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decodeSRGB is the inverse of encodeSRGB: the linear value of an
+// sRGB-encoded one in [0, 1].
+func decodeSRGB(v float64) float64 {
+	if v <= 0.04045 {
+		return v / 12.92
+	}
+	return math.Pow((v+0.055)/1.055, 2.4)
+}
+
 // encodeSRGB applies the sRGB transfer function (IEC 61966-2-1) to a
 // linear value, clamped to [0, 1].
 func encodeSRGB(v float64) float64 {
