@@ -51,6 +51,8 @@ func TestDetectVideoDropsDuplicates(t *testing.T) {
 		}
 		frames = append(frames, img)
 	}
+	// twice counts the frames with more than one hand, and fails when a
+	// frame reports a hand that the rule calls a duplicate.
 	twice := func(opts HandOptions) int {
 		h, err := NewHandLandmarker(opts)
 		if err != nil {
@@ -65,15 +67,19 @@ func TestDetectVideoDropsDuplicates(t *testing.T) {
 			if len(hands) > 1 {
 				n++
 			}
+			b := frame.Bounds()
+			if !opts.KeepDuplicates && slices.Contains(duplicateHands(hands, b.Dx(), b.Dy()), true) {
+				t.Errorf("%s: a duplicate hand was reported", refs[k].File)
+			}
 		}
 		return n
 	}
 	kept, dropped := twice(HandOptions{KeepDuplicates: true}), twice(HandOptions{})
+	// Measured: 14 and 3. The three frames hold two hands apart from each
+	// other, and MediaPipe reports two there as well.
 	t.Logf("frames with two hands: %d keeping duplicates, %d dropping them", kept, dropped)
-	if kept == 0 {
-		t.Errorf("no frame has two hands with KeepDuplicates; the test no longer shows duplicates")
-	}
-	if dropped > 1 {
-		t.Errorf("%d frames have two hands by default, expected at most 1", dropped)
+	if kept <= dropped {
+		t.Errorf("as many frames have two hands with KeepDuplicates as without; " +
+			"the test no longer shows duplicates")
 	}
 }
