@@ -8,6 +8,8 @@ import (
 	_ "image/png"  // registers the PNG decoder
 
 	"gocv.io/x/gocv"
+
+	"pipeline/internal/icc"
 )
 
 // MaxImagePixels bounds the size of an image that DecodeImage decodes, so
@@ -46,11 +48,7 @@ func DecodeImage(name string, data []byte) (*image.RGBA, error) {
 	rgb := newRGBImage(img)
 	if format == "jpeg" {
 		decodeWithLibjpeg(data, rgb)
-		if profile := jpegICCProfile(data); profile != nil {
-			if transform, err := parseICC(profile); err == nil && !transform.isSRGB() {
-				transform.apply(rgb.pix)
-			}
-		}
+		icc.ConvertJPEG(data, rgb.pix)
 	}
 	return rgb.toRGBA(), nil
 }

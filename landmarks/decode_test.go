@@ -12,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"pipeline/internal/icc"
 	"pipeline/internal/shareddata"
+	"pipeline/video"
 )
 
 // rgbBytes returns img's pixels as packed RGB.
@@ -71,7 +73,7 @@ func TestDecodeMatchesChromium(t *testing.T) {
 			}
 		}
 		share := float64(differ) / float64(len(wantRGB))
-		withProfile := jpegICCProfile(data) != nil
+		withProfile := icc.JPEGProfile(data) != nil
 		t.Logf("%s: %.2f%% of samples one level off (ICC profile: %v)", path, 100*share, withProfile)
 		if !withProfile && differ > 0 {
 			t.Errorf("%s has no ICC profile, but %d samples differ from Chromium", path, differ)
@@ -79,6 +81,38 @@ func TestDecodeMatchesChromium(t *testing.T) {
 		if share > 0.015 {
 			t.Errorf("%s: %.2f%% of samples differ from Chromium, expected at most 1.5%%",
 				path, 100*share)
+		}
+	}
+}
+
+// TestDecodeMatchesImageSource checks that DecodeImage, used by preprocess
+// and training, and the image source of video, used by run, give the same
+// pixels for the sample photos, which have no EXIF orientation.
+func TestDecodeMatchesImageSource(t *testing.T) {
+	paths, err := filepath.Glob("testdata/sign-digits/*/*")
+	if err != nil || len(paths) != 10 {
+		t.Fatalf("found %d sample photos, expected 10 (%v)", len(paths), err)
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded, err := DecodeImage(path, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		source, err := video.OpenImages(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frame, err := source.Next()
+		source.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(frame.RGB, rgbBytes(decoded)) {
+			t.Errorf("%s: the image source's pixels differ from DecodeImage's", path)
 		}
 	}
 }
@@ -110,8 +144,8 @@ func TestDecodeMatchesChromiumOnPeople(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if profile := jpegICCProfile(data); profile != nil {
-			if transform, err := parseICC(profile); err == nil && !transform.isSRGB() {
+		if profile := icc.JPEGProfile(data); profile != nil {
+			if transform, err := icc.Parse(profile); err == nil && !transform.IsSRGB() {
 				continue
 			}
 		}

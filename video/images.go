@@ -15,6 +15,8 @@ import (
 	_ "golang.org/x/image/bmp"  // registers the BMP header reader
 	_ "golang.org/x/image/tiff" // registers the TIFF header reader
 	_ "golang.org/x/image/webp" // registers the WebP header reader
+
+	"pipeline/internal/icc"
 )
 
 // MaxImagePixels is the largest image or video frame, in pixels, that the
@@ -39,7 +41,9 @@ type imageSource struct {
 // OpenImages opens one image file, or a folder whose image files
 // (IsImageFile) are read in byte order of their names. Subfolders, hidden
 // files and files with other extensions in the folder are skipped. Frames
-// have no timestamp; Source is path and Index the image's position.
+// have no timestamp; Source is path and Index the image's position. A
+// JPEG's EXIF orientation is applied, and an embedded ICC profile other
+// than sRGB is converted to sRGB (see icc.ConvertJPEG).
 func OpenImages(path string) (Source, error) {
 	info, err := statSource(path)
 	if err != nil {
@@ -141,7 +145,15 @@ func (s *imageSource) decode(path string) (width, height int, notes []string, er
 	}
 
 	s.rgb, err = s.converter.convert(mat, s.rgb)
-	return mat.Cols(), mat.Rows(), notes, err
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	// Browsers show a JPEG in sRGB, converted from its ICC profile, and
+	// the landmark models are checked against MediaPipe in a browser.
+	if isJPEG(data) {
+		icc.ConvertJPEG(data, s.rgb)
+	}
+	return mat.Cols(), mat.Rows(), notes, nil
 }
 
 // checkImageData rejects, before decoding, an image whose header declares

@@ -132,8 +132,8 @@ func decodeInput(input frameInput) (image.Image, frameResult, []string) {
 }
 
 // decodeImageFile decodes an image file with landmarks.DecodeImage, whose
-// JPEG decoding (libjpeg's chroma upsampling, ICC profiles converted to
-// sRGB) is what agreement with MediaPipe was measured on. Files that it
+// JPEG decoding (libjpeg-turbo's pixels, ICC profiles converted to sRGB)
+// is what agreement with MediaPipe was measured on. Files that it
 // cannot decode are decoded by OpenCV instead, with a note.
 //
 // NOTE: landmarks.DecodeImage does not apply a JPEG's EXIF orientation,

@@ -1,4 +1,7 @@
-package landmarks
+// Package icc converts the pixels of photos that embed an RGB matrix/TRC
+// ICC profile (ICC.1:2010) into sRGB, as browsers do before they draw an
+// image or upload it to WebGL.
+package icc
 
 import (
 	"bytes"
@@ -8,13 +11,12 @@ import (
 	"math"
 )
 
-// An iccTransform converts RGB from a matrix/TRC ICC profile (ICC.1:2010,
+// A Transform converts RGB from a matrix/TRC ICC profile (ICC.1:2010,
 // section F.3: three tone curves, then a 3×3 matrix into the D50 profile
-// connection space) into sRGB, as browsers do before they draw an image or
-// upload it to WebGL. Photos from Apple devices carry such a profile
-// (Display P3); without the conversion their colours differ from what
-// MediaPipe's web solutions see.
-type iccTransform struct {
+// connection space) into sRGB. Photos from Apple devices carry such a
+// profile (Display P3). Without the conversion their colours differ from
+// what a browser shows, and so from what MediaPipe's web solutions see.
+type Transform struct {
 	curves [3]toneCurve
 	matrix [3][3]float64 // linear source RGB → linear sRGB
 }
@@ -30,9 +32,9 @@ var xyzToLinearSRGB = invert3([3][3]float64{
 
 var errNotMatrixTRC = errors.New("icc: not an RGB matrix/TRC profile")
 
-// parseICC reads the colorant and tone curve tags of an RGB display
+// Parse reads the colorant and tone curve tags of an RGB display
 // profile.
-func parseICC(profile []byte) (*iccTransform, error) {
+func Parse(profile []byte) (*Transform, error) {
 	if len(profile) < 132 || string(profile[36:40]) != "acsp" {
 		return nil, errors.New("icc: missing profile header")
 	}
@@ -41,7 +43,7 @@ func parseICC(profile []byte) (*iccTransform, error) {
 	}
 	tags := iccTags(profile)
 	var colorants [3][3]float64 // columns: r, g, b
-	t := &iccTransform{}
+	t := &Transform{}
 	for c, name := range []string{"r", "g", "b"} {
 		xyz, ok := tags[name+"XYZ"]
 		if !ok || len(xyz) < 20 || string(xyz[:4]) != "XYZ " {
@@ -173,8 +175,8 @@ func parametricCurve(tag []byte) (toneCurve, error) {
 	}, nil
 }
 
-// apply converts packed RGB pixels in place, rounding to 8 bits.
-func (t *iccTransform) apply(pix []uint8) {
+// Apply converts packed RGB pixels in place, rounding to 8 bits.
+func (t *Transform) Apply(pix []uint8) {
 	var linear [3][256]float64
 	for c := 0; c < 3; c++ {
 		for v := 0; v < 256; v++ {
@@ -190,13 +192,13 @@ func (t *iccTransform) apply(pix []uint8) {
 	}
 }
 
-// isSRGB reports whether the profile describes sRGB itself, to within
+// IsSRGB reports whether the profile describes sRGB itself, to within
 // what 8-bit pixels can show: every matrix entry within 0.001 of the
 // identity, and every tone curve within 0.0005 of the sRGB curve at each
 // 8-bit level. Photos often carry such a profile (IEC 61966-2.1), and
 // Chromium leaves their pixels as they are; converting them would change a
 // few samples by rounding.
-func (t *iccTransform) isSRGB() bool {
+func (t *Transform) IsSRGB() bool {
 	for i, row := range t.matrix {
 		for j, v := range row {
 			identity := 0.0
@@ -237,10 +239,10 @@ func encodeSRGB(v float64) float64 {
 	return 1.055*math.Pow(v, 1/2.4) - 0.055
 }
 
-// jpegICCProfile returns the ICC profile embedded in a JPEG file's APP2
+// JPEGProfile returns the ICC profile embedded in a JPEG file's APP2
 // segments (ICC.1, annex B.4: "ICC_PROFILE\0", sequence number, count,
 // then a chunk), or nil when there is none.
-func jpegICCProfile(data []byte) []byte {
+func JPEGProfile(data []byte) []byte {
 	chunks := map[int][]byte{}
 	total := 0
 	for pos := 2; pos+4 <= len(data) && data[pos] == 0xFF; {
@@ -295,4 +297,21 @@ func invert3(m [3][3]float64) [3][3]float64 {
 		}
 	}
 	return out
+}
+
+// ConvertJPEG converts pix, the packed RGB pixels of the JPEG file data,
+// to sRGB when the file embeds a matrix/TRC profile other than sRGB, and
+// reports whether it did. Files without a profile, with an sRGB one, or
+// with one of another kind (lookup tables, CMYK) are left as they are.
+func ConvertJPEG(data, pix []uint8) bool {
+	profile := JPEGProfile(data)
+	if profile == nil {
+		return false
+	}
+	transform, err := Parse(profile)
+	if err != nil || transform.IsSRGB() {
+		return false
+	}
+	transform.Apply(pix)
+	return true
 }
