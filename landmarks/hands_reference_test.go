@@ -103,11 +103,40 @@ func compareVideo(h *HandLandmarker, root string, refs []referenceImage, skip in
 }
 
 // TestHandsAgreeStatic compares Detect (image mode) with MediaPipe hands
-// 0.4 run on one photo at a time (tools/oracle/mediapipe_static.sh), on
-// every 20th of the sign-digit photos in the shared reference's order.
+// 0.4 run on one photo at a time with float32 inference on the CPU
+// (tools/oracle/mediapipe_static.sh with useCpuInference), on every 20th
+// of the sign-digit photos in the shared reference's order.
 func TestHandsAgreeStatic(t *testing.T) {
+	a := compareStatic(t, "testdata/sign-digits-hands-static-cpu.json")
+	// Measured: 98 of 99 photos agree, handedness 100%, mean distance
+	// 0.0003 (median 0.0002). On 7/IMG_5904.JPG the palm detector scores
+	// 0.498 here, just below the 0.5 threshold that MediaPipe's score
+	// passes. Like most of these photos it carries a Display P3 profile,
+	// which Chromium converts with other rounding than DecodeImage.
+	checkTargets(t, a)
+	if got := a.distance(); got > 0.001 {
+		t.Errorf("mean landmark distance %.4f, expected at most 0.001", got)
+	}
+}
+
+// TestHandsAgreeStaticGPU compares Detect with the same solution at its
+// default in a desktop browser: inference on the GPU, here in software
+// WebGL (testdata/sign-digits-hands-static.json).
+func TestHandsAgreeStaticGPU(t *testing.T) {
+	a := compareStatic(t, "testdata/sign-digits-hands-static.json")
+	// Measured: 98 of 99 photos agree, handedness 100%, mean distance
+	// 0.0009. MediaPipe finds a hand in 91 of the 99 photos and reports
+	// two hands in one, where the shared reference, made with tracking,
+	// has 11 photos with two.
+	checkTargets(t, a)
+}
+
+// compareStatic runs Detect on every photo of the reference file refFile,
+// whose paths are relative to the shared data folder.
+func compareStatic(t *testing.T, refFile string) *agreement {
+	t.Helper()
 	root := filepath.Dir(filepath.Dir(shareddata.Path(t, "sign-digits/0")))
-	refs := readReference(t, "testdata/sign-digits-hands-static.json")
+	refs := readReference(t, refFile)
 	h, err := NewHandLandmarker(HandOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -117,9 +146,5 @@ func TestHandsAgreeStatic(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(a)
-	// Measured: 98 of 99 photos agree, handedness 100%, mean distance
-	// 0.0009. MediaPipe finds a hand in 91 of the 99 photos and reports
-	// two hands in one, where the shared reference, made with tracking,
-	// has 11 photos with two.
-	checkTargets(t, a)
+	return a
 }

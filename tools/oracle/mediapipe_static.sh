@@ -8,8 +8,13 @@
 # from one image into the next. This script calls the tool once per image,
 # so every image starts from a fresh solution, as MediaPipe's static image
 # mode does. FILE paths are relative to ROOT and are written that way into
-# the "file" fields. One image takes about 10–15 s (Chromium starts each
+# the "file" fields. One image takes about 2–15 s (Chromium starts each
 # time).
+#
+# The tool's OPTIONS variable passes solution options through. The
+# solutions run their models on the GPU (software WebGL here) unless
+# OPTIONS='{"useCpuInference":true}' selects float32 inference on the CPU,
+# which is what this repository's interpreter computes.
 set -euo pipefail
 kind=$1
 root=$2
