@@ -27,9 +27,10 @@ type poseVideoState struct {
 //     the detector again (a newly detected body needs
 //     MinPresenceConfidence);
 //   - the auxiliary points are smoothed with MediaPipe's one-euro filter
-//     (minimum cutoff 0.01 Hz, beta 1, derivative cutoff 1 Hz, velocity
-//     scaled by the points' spread), which MediaPipe applies whether or not
-//     landmark smoothing is on. The returned landmarks are not smoothed.
+//     (minimum cutoff 0.01 Hz, beta 10, derivative cutoff 1 Hz, velocity
+//     divided by the size of the region the points span), which MediaPipe
+//     applies whether or not landmark smoothing is on. The returned
+//     landmarks are not smoothed.
 //
 // DetectionScore of a tracked body is that of the detection that started
 // its track. timestampMs must be greater than that of the previous call
@@ -73,10 +74,14 @@ func (p *PoseLandmarker) DetectVideo(img image.Image, timestampMs float64) (*Pos
 func (p *PoseLandmarker) Reset() { p.video = poseVideoState{} }
 
 // Settings of the auxiliary points' LandmarksSmoothingCalculator in
-// MediaPipe's pose_landmark_filtering graph.
+// MediaPipe's pose_landmark_filtering graph, as @mediapipe/pose 0.5 runs
+// it. Another MediaPipe version's graph uses beta 1 and scales velocities
+// by the points' bounding box. With those settings the results differ
+// from the solution's video mode from the fourth frame on (checked
+// against its output).
 const (
 	auxMinCutoff        = 0.01
-	auxBeta             = 1.0
+	auxBeta             = 10.0
 	auxDerivativeCutoff = 1.0
 	auxMinObjectScale   = 1e-6
 )
@@ -84,8 +89,10 @@ const (
 // auxFilter smooths the auxiliary points as MediaPipe's
 // LandmarksSmoothingCalculator with a one-euro filter does. Each
 // coordinate, in pixels (z scaled by the width), has its own filter.
-// Velocities are divided by the points' spread, so smoothing does not
-// depend on the body's size.
+// Velocities are divided by the object scale, so smoothing does not depend
+// on the body's size. The scale is the side of the square region that
+// AlignmentPointsRectsCalculator makes from the two points: twice their
+// distance.
 type auxFilter struct {
 	filters [numAuxPoints][3]oneEuro
 	active  bool
@@ -97,12 +104,8 @@ func (f *auxFilter) reset() { *f = auxFilter{} }
 func (f *auxFilter) apply(points [numAuxPoints][3]float64, timestampMs float64, width, height int) [numAuxPoints][3]float64 {
 	w, h := float64(width), float64(height)
 	var px [numAuxPoints][3]float64
-	minX, minY := math.Inf(1), math.Inf(1)
-	maxX, maxY := math.Inf(-1), math.Inf(-1)
 	for i, p := range points {
 		px[i] = [3]float64{p[0] * w, p[1] * h, p[2] * w}
-		minX, maxX = min(minX, px[i][0]), max(maxX, px[i][0])
-		minY, maxY = min(minY, px[i][1]), max(maxY, px[i][1])
 	}
 	if !f.active {
 		for i := range f.filters {
@@ -112,7 +115,7 @@ func (f *auxFilter) apply(points [numAuxPoints][3]float64, timestampMs float64, 
 		}
 		f.active = true
 	}
-	scale := ((maxX - minX) + (maxY - minY)) / 2
+	scale := 2 * math.Hypot(px[1][0]-px[0][0], px[1][1]-px[0][1])
 	if scale < auxMinObjectScale {
 		return points
 	}

@@ -1,12 +1,15 @@
 package landmarks
 
 import (
+	"encoding/json"
 	"errors"
 	"image"
 	"math"
+	"os"
 	"testing"
 
 	"pipeline/internal/shareddata"
+	"pipeline/video"
 )
 
 func meanPoseDistance(a, b *Pose) float64 {
@@ -123,5 +126,66 @@ func TestOneEuro(t *testing.T) {
 		if got := still.apply(float64(33*k), 1, 2.5); got != 2.5 {
 			t.Errorf("constant input, frame %d: %g", k, got)
 		}
+	}
+}
+
+// TestPoseVideoAgreesWithMediaPipe runs DetectVideo over the first 30
+// frames of the shared people video and compares with MediaPipe pose 0.5
+// in video mode, float32 inference on the CPU, fed the same frames at the
+// same timestamps (testdata/people-video-pose-cpu.json, made by
+// tools/oracle/mediapipe_video.js). The first 8 frames must agree within
+// 0.001 (measured: at most 0.0005). Later frames drift apart, because the
+// tracked region feeds back into itself and the model amplifies rounding:
+// moving one auxiliary point by 1e-6 pixels here makes this package
+// differ from itself just as much. So the rest is held to a mean of 0.01
+// (measured: 0.0053).
+func TestPoseVideoAgreesWithMediaPipe(t *testing.T) {
+	data, err := os.ReadFile("testdata/people-video-pose-cpu.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []referencePose
+	if err := json.Unmarshal(data, &refs); err != nil {
+		t.Fatal(err)
+	}
+	source, err := video.Open(shareddata.Path(t, "people/video.avi"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer source.Close()
+	p, err := NewPoseLandmarker(PoseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for i, ref := range refs {
+		frame, err := source.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pose, err := p.DetectVideo(frame.RGBA(nil), *frame.TimestampMs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pose == nil || ref.Landmarks == nil {
+			t.Fatalf("frame %d: body found here %v, by MediaPipe %v", i, pose != nil,
+				ref.Landmarks != nil)
+		}
+		d := 0.0
+		for k, r := range ref.Landmarks {
+			d += math.Hypot(r[0]-pose.Landmarks[k].X, r[1]-pose.Landmarks[k].Y)
+		}
+		d /= float64(len(ref.Landmarks))
+		t.Logf("frame %d: mean landmark distance %.6f", i, d)
+		if i < 8 && d > 0.001 {
+			t.Errorf("frame %d: mean landmark distance %.4f, expected at most 0.001", i, d)
+		}
+		sum += d
+	}
+	mean := sum / float64(len(refs))
+	t.Logf("%d frames: mean landmark distance %.4f", len(refs), mean)
+	if mean > 0.01 {
+		t.Errorf("mean landmark distance over %d frames %.4f, expected at most 0.01",
+			len(refs), mean)
 	}
 }
