@@ -13,9 +13,7 @@
 // mediapipe-reference); run the tool once first. Images are served on
 // 127.0.0.1 only.
 const path = require('path');
-const home = process.env.MPREF_HOME ||
-  path.join(require('os').tmpdir(), 'mediapipe-reference');
-const { chromium } = require(path.join(home, 'node_modules', 'playwright-core'));
+const { launchChromium } = require('./browser.js');
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
@@ -61,12 +59,7 @@ async function pixels(url) {
 }
 
 server.listen(0, '127.0.0.1', async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-gl=angle',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);

@@ -18,9 +18,7 @@
 // mediapipe-reference); run the tool once first. Files are served on
 // 127.0.0.1 only.
 const path = require('path');
-const home = process.env.MPREF_HOME ||
-  path.join(require('os').tmpdir(), 'mediapipe-reference');
-const { chromium } = require(path.join(home, 'node_modules', 'playwright-core'));
+const { home, launchChromium } = require('./browser.js');
 const fs = require('fs');
 const http = require('http');
 
@@ -112,12 +110,7 @@ async function runSequence([kind, count, interval, options]) {
 }
 
 server.listen(0, '127.0.0.1', async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--use-gl=angle',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
     await tab.goto(`http://127.0.0.1:${server.address().port}/`);
