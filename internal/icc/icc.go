@@ -33,7 +33,8 @@ var xyzToLinearSRGB = invert3([3][3]float64{
 var errNotMatrixTRC = errors.New("icc: not an RGB matrix/TRC profile")
 
 // Parse reads the colorant and tone curve tags of an RGB display
-// profile.
+// profile. It returns an error when a tone curve is not a usable display
+// curve (see validateCurve), so that Apply never produces NaN.
 func Parse(profile []byte) (*Transform, error) {
 	if len(profile) < 132 || string(profile[36:40]) != "acsp" {
 		return nil, errors.New("icc: missing profile header")
@@ -44,6 +45,7 @@ func Parse(profile []byte) (*Transform, error) {
 	tags := iccTags(profile)
 	var colorants [3][3]float64 // columns: r, g, b
 	t := &Transform{}
+	channels := [3]string{"red", "green", "blue"}
 	for c, name := range []string{"r", "g", "b"} {
 		xyz, ok := tags[name+"XYZ"]
 		if !ok || len(xyz) < 20 || string(xyz[:4]) != "XYZ " {
@@ -56,10 +58,64 @@ func Parse(profile []byte) (*Transform, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := validateCurve(channels[c], curve); err != nil {
+			return nil, err
+		}
 		t.curves[c] = curve
 	}
 	t.matrix = multiply3(xyzToLinearSRGB, colorants)
+	if err := validateMatrix(t.matrix); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// curveTolerance is how far a tone curve may stray outside [0, 1], or
+// fall from one 8-bit level to the next, before Parse rejects it.
+// NOTE: a sampled 'curv' table that dips by one 16-bit step (1/65535) is
+// rejected too. No real profile with such a dip has been checked.
+const curveTolerance = 1e-6
+
+// validateCurve rejects a tone curve that is not a usable display curve
+// at the 256 8-bit levels v/255 that Apply evaluates. Each value must be
+// finite and within [0, 1], no level may fall below the one before, and
+// level 255 must map above level 0. Without this check, a negative gamma
+// gives +Inf at level 0 and NaN after the matrix, and a gamma of 0 maps
+// every level to 1.
+func validateCurve(channel string, curve toneCurve) error {
+	var values [256]float64
+	for v := range values {
+		y := curve(float64(v) / 255)
+		switch {
+		case math.IsNaN(y) || math.IsInf(y, 0):
+			return fmt.Errorf("icc: %s tone curve is invalid: level %d maps to %g, which is not finite", channel, v, y)
+		case y < -curveTolerance || y > 1+curveTolerance:
+			return fmt.Errorf("icc: %s tone curve is invalid: level %d maps to %g, outside [0, 1]", channel, v, y)
+		case v > 0 && y < values[v-1]-curveTolerance:
+			return fmt.Errorf("icc: %s tone curve is invalid: it decreases from %g at level %d to %g at level %d",
+				channel, values[v-1], v-1, y, v)
+		}
+		values[v] = y
+	}
+	if values[255]-values[0] <= 0 {
+		return fmt.Errorf("icc: %s tone curve is invalid: it does not rise (%g at level 0, %g at level 255)",
+			channel, values[0], values[255])
+	}
+	return nil
+}
+
+// validateMatrix rejects a source-to-sRGB matrix with an entry that is
+// not finite. Colorants read from s15Fixed16 fields are always finite,
+// so this guards Apply against a future colorant source that is not.
+func validateMatrix(m [3][3]float64) error {
+	for i, row := range m {
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("icc: colorant matrix is invalid: entry (%d, %d) is %g, which is not finite", i, j, v)
+			}
+		}
+	}
+	return nil
 }
 
 // iccTags returns each tag's data by signature, skipping entries that
@@ -301,8 +357,9 @@ func invert3(m [3][3]float64) [3][3]float64 {
 
 // ConvertJPEG converts pix, the packed RGB pixels of the JPEG file data,
 // to sRGB when the file embeds a matrix/TRC profile other than sRGB, and
-// reports whether it did. Files without a profile, with an sRGB one, or
-// with one of another kind (lookup tables, CMYK) are left as they are.
+// reports whether it did. Files without a profile, with an sRGB one, with
+// one of another kind (lookup tables, CMYK), or with one whose tone curves
+// Parse rejects are left as they are.
 func ConvertJPEG(data, pix []uint8) bool {
 	profile := JPEGProfile(data)
 	if profile == nil {
