@@ -70,15 +70,19 @@ func Parse(profile []byte) (*Transform, error) {
 	return t, nil
 }
 
-// curveTolerance is how far a tone curve may stray outside [0, 1], or
-// fall from one 8-bit level to the next, before Parse rejects it.
-// NOTE: a sampled 'curv' table that dips by one 16-bit step (1/65535) is
-// rejected too. No real profile with such a dip has been checked.
-const curveTolerance = 1e-6
+// curveTolerance is how far a tone curve may stray outside [0, 1] before
+// Parse rejects it, and dipTolerance how far it may fall from one 8-bit
+// level to the next: a quarter of a level, so that the rounding of a
+// sampled 'curv' table passes and a curve that really falls does not.
+const (
+	curveTolerance = 1e-6
+	dipTolerance   = 0.25 / 255
+)
 
 // validateCurve rejects a tone curve that is not a usable display curve
 // at the 256 8-bit levels v/255 that Apply evaluates. Each value must be
-// finite and within [0, 1], no level may fall below the one before, and
+// finite and within [0, 1], no level may fall more than dipTolerance
+// below the one before, and
 // level 255 must map above level 0. Without this check, a negative gamma
 // gives +Inf at level 0 and NaN after the matrix, and a gamma of 0 maps
 // every level to 1.
@@ -91,7 +95,7 @@ func validateCurve(channel string, curve toneCurve) error {
 			return fmt.Errorf("icc: %s tone curve is invalid: level %d maps to %g, which is not finite", channel, v, y)
 		case y < -curveTolerance || y > 1+curveTolerance:
 			return fmt.Errorf("icc: %s tone curve is invalid: level %d maps to %g, outside [0, 1]", channel, v, y)
-		case v > 0 && y < values[v-1]-curveTolerance:
+		case v > 0 && y < values[v-1]-dipTolerance:
 			return fmt.Errorf("icc: %s tone curve is invalid: it decreases from %g at level %d to %g at level %d",
 				channel, values[v-1], v-1, y, v)
 		}

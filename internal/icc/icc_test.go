@@ -134,6 +134,7 @@ func TestValidateCurve(t *testing.T) {
 		{"type 2 above 1", paraTag(2, 1, 1, 0, 0.5), "outside [0, 1]"},
 		{"decreasing table", curvTag(65535, 32768, 0), "decreases"},
 		{"table with a dip", curvTag(0, 40000, 30000, 65535), "decreases"},
+		{"table with a rounding dip", curvTag(0, 30001, 30000, 65535), ""},
 		{"sRGB", srgbCurveTag(), ""},
 		{"identity curv", curvTag(), ""},
 		{"curv gamma 2.2", curvTag(563), ""},
