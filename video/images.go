@@ -2,10 +2,11 @@ package video
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
-	_ "image/jpeg" // registers the JPEG header reader for image.DecodeConfig
-	_ "image/png"  // registers the PNG header reader
+	"image/jpeg"
+	_ "image/png" // registers the PNG header reader
 	"io"
 	"os"
 	"path/filepath"
@@ -132,9 +133,9 @@ func (s *imageSource) decode(path string) (width, height int, notes []string, er
 	// Any colour and any depth keep grey and 16-bit images as they are,
 	// and unlike IMReadUnchanged they let OpenCV 4.6 apply the EXIF
 	// orientation (checked by a test). Alpha channels are dropped.
-	mat, err := gocv.IMDecode(data, gocv.IMReadAnyColor|gocv.IMReadAnyDepth)
+	mat, err := imdecode(data, gocv.IMReadAnyColor|gocv.IMReadAnyDepth)
 	if err != nil {
-		return 0, 0, nil, fmt.Errorf("%w: %w", ErrDecode, err)
+		return 0, 0, nil, err
 	}
 	defer mat.Close()
 	if mat.Empty() {
@@ -157,18 +158,46 @@ func (s *imageSource) decode(path string) (width, height int, notes []string, er
 }
 
 // checkImageData rejects, before decoding, an image whose header declares
-// more than MaxImagePixels pixels, and a JPEG without its end. OpenCV 4.6
-// returns a JPEG photo cut at 60% at full size, rows past the cut made up,
-// without an error. Headers that Go cannot read are left to OpenCV.
+// no pixels or more than MaxImagePixels, and a truncated or corrupt JPEG.
+// Sizes come from Go's header readers, and for JPEG codings and BMP
+// compressions that they do not read, from jpegSize and bmpSize. Headers
+// of other formats that only OpenCV reads are left to it.
+//
+// OpenCV 4.6 decodes a cut or damaged JPEG without an error: it returns a
+// photo cut at 60% at full size with the rows past the cut made up, and
+// only libjpeg's warnings on standard error name the damage. So JPEGs are
+// first decoded by Go's image/jpeg, which rejects them. Codings that it
+// does not support (arithmetic coding, 12-bit, lossless) are left to
+// OpenCV.
 func checkImageData(data []byte) error {
+	width, height, known := 0, 0, false
 	if config, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
-		if err := checkPixels(config.Width, config.Height); err != nil {
+		width, height, known = config.Width, config.Height, true
+	} else if w, h, ok := jpegSize(data); ok && isJPEG(data) {
+		width, height, known = w, h, true
+	} else if w, h, ok := bmpSize(data); ok {
+		width, height, known = w, h, true
+	}
+	if known && (width == 0 || height == 0) {
+		return fmt.Errorf("%w: the header declares a %d×%d image", ErrDecode, width, height)
+	}
+	if known {
+		if err := checkPixels(width, height); err != nil {
 			return err
 		}
 	}
-	if isJPEG(data) && !jpegComplete(data) {
+	if !isJPEG(data) {
+		return nil
+	}
+	if !jpegComplete(data) {
 		return fmt.Errorf("%w: truncated JPEG: no end-of-image marker after "+
 			"the image data", ErrDecode)
+	}
+	_, err := jpeg.Decode(bytes.NewReader(data))
+	var unsupported jpeg.UnsupportedError
+	if err != nil && !errors.As(err, &unsupported) {
+		return fmt.Errorf("%w: corrupt JPEG data (%w); export the file again or remove it",
+			ErrDecode, err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package video
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"image"
 	"image/jpeg"
@@ -138,6 +139,92 @@ func writeCutJPEG(t *testing.T) string {
 	return path
 }
 
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// smallJPEG returns a 16×16 baseline JPEG of noise.
+func smallJPEG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 16, 16))
+	random := rand.New(rand.NewPCG(3, 4))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(random.IntN(256))
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// hugeArithmeticJPEG returns the headers of an arithmetic-coded JPEG
+// (SOF9) that declares 60000×60000 pixels, which Go's image/jpeg cannot
+// read and OpenCV rejects by throwing.
+func hugeArithmeticJPEG() []byte {
+	return []byte{
+		0xFF, 0xD8, // SOI
+		0xFF, 0xC9, 0x00, 0x0B, 8, 0xEA, 0x60, 0xEA, 0x60, 1, 1, 0x11, 0, // SOF9
+		0xFF, 0xDA, 0x00, 0x08, 1, 1, 0x00, 0, 63, 0, // SOS
+		0x00, 0x00, 0xFF, 0xD9, // data, EOI
+	}
+}
+
+// hugeRLEBMP returns the headers of an RLE8 BMP that declares 60000×60000
+// pixels; Go's BMP reader does not read compressed BMPs.
+func hugeRLEBMP() []byte {
+	data := make([]byte, 54+1024+2)
+	copy(data, "BM")
+	binary.LittleEndian.PutUint32(data[2:], uint32(len(data)))
+	binary.LittleEndian.PutUint32(data[10:], 54+1024)
+	binary.LittleEndian.PutUint32(data[14:], 40)
+	binary.LittleEndian.PutUint32(data[18:], 60000)
+	binary.LittleEndian.PutUint32(data[22:], 60000)
+	binary.LittleEndian.PutUint16(data[26:], 1)
+	binary.LittleEndian.PutUint16(data[28:], 8)
+	binary.LittleEndian.PutUint32(data[30:], 1) // BI_RLE8
+	return data
+}
+
+// closedCutJPEG returns a JPEG cut in its scan data with an end-of-image
+// marker put back, which OpenCV decodes with the missing rows made up.
+func closedCutJPEG(t *testing.T) []byte {
+	data, err := os.ReadFile(writeCutJPEG(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(data, 0xFF, 0xD9)
+}
+
+// zeroWidthJPEG returns a valid JPEG whose frame header says width 0.
+func zeroWidthJPEG(t *testing.T) []byte {
+	data := smallJPEG(t)
+	sof := bytes.Index(data, []byte{0xFF, 0xC0})
+	if sof < 0 {
+		t.Fatal("no SOF0 in the encoded JPEG")
+	}
+	data[sof+7], data[sof+8] = 0, 0
+	return data
+}
+
+// fillByteWalkJPEG returns a valid JPEG whose first marker is preceded by
+// a fill byte and a TEM marker, followed by a comment that holds the
+// bytes of an empty APP1 segment. A marker walk that takes the fill byte
+// for a segment lands on that APP1.
+func fillByteWalkJPEG(t *testing.T) []byte {
+	data := smallJPEG(t)
+	comment := make([]byte, 0x0256-2)
+	copy(comment[515-9:], []byte{0xFF, 0xE1, 0x00, 0x00})
+	out := []byte{0xFF, 0xD8, 0xFF, 0xFF, 0x01, 0xFF, 0xFE, 0x02, 0x56}
+	out = append(out, comment...)
+	return append(out, data[2:]...)
+}
+
 func TestImageBadInput(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -149,6 +236,18 @@ func TestImageBadInput(t *testing.T) {
 		{"JPEG photo cut at 60%", writeCutJPEG(t), ErrDecode, "truncated JPEG"},
 		{"not an image", "testdata/not-an-image.jpg", ErrDecode, "cannot decode it"},
 		{"8000×8000", writeLargePNG(t, 8000, 8000), ErrTooLarge, "8000×8000"},
+		{"arithmetic-coded JPEG header of 60000×60000",
+			writeFile(t, "arith.jpg", hugeArithmeticJPEG()), ErrTooLarge, "60000×60000"},
+		{"RLE BMP header of 60000×60000",
+			writeFile(t, "rle.bmp", hugeRLEBMP()), ErrTooLarge, "60000×60000"},
+		{"PPM header of 60000×60000 in a .png file",
+			writeFile(t, "ppm.png", []byte("P6\n60000 60000\n255\n")), ErrDecode, "OpenCV"},
+		{"JPEG cut and closed with an end-of-image marker",
+			writeFile(t, "closed.jpg", closedCutJPEG(t)), ErrDecode, "corrupt JPEG data"},
+		{"JPEG header of 0×16", writeFile(t, "zero.jpg", zeroWidthJPEG(t)), ErrDecode,
+			"declares a 0×16 image"},
+		{"JPEG with a TEM marker", writeFile(t, "walk.jpg", fillByteWalkJPEG(t)), ErrDecode,
+			"corrupt JPEG data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,4 +382,46 @@ func TestFrameCloneAndRGBA(t *testing.T) {
 	if again := clone.RGBA(rgba); again != rgba {
 		t.Error("RGBA did not reuse a destination of the right size")
 	}
+}
+
+// The JPEG header readers skip fill bytes and markers without a length as
+// libjpeg does. Reading the fill byte 0xFF 0xFF as a segment once made
+// jpegOrientation slice out of range on this file.
+func TestJPEGHeadersSkipFillBytes(t *testing.T) {
+	data := fillByteWalkJPEG(t)
+	if got := jpegOrientation(data); got != 0 {
+		t.Errorf("orientation %d, expected 0", got)
+	}
+	if w, h, ok := jpegSize(data); !ok || w != 16 || h != 16 {
+		t.Errorf("size %d×%d (found %v), expected 16×16", w, h, ok)
+	}
+	if !jpegComplete(data) {
+		t.Error("the JPEG is complete but jpegComplete says it is not")
+	}
+}
+
+// FuzzJPEGHeaders feeds the JPEG and BMP header readers corrupt files:
+// they must not panic, and a JPEG size must match Go's header reader
+// where that reads the file.
+func FuzzJPEGHeaders(f *testing.F) {
+	for _, path := range []string{"testdata/exif-orientation-6.jpg", "testdata/halves.jpg",
+		"testdata/truncated.jpg"} {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add(hugeArithmeticJPEG())
+	f.Add(hugeRLEBMP())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		jpegOrientation(data)
+		jpegComplete(data)
+		bmpSize(data)
+		w, h, ok := jpegSize(data)
+		config, err := jpeg.DecodeConfig(bytes.NewReader(data))
+		if ok && err == nil && (config.Width != w || config.Height != h) {
+			t.Fatalf("jpegSize %d×%d, image/jpeg %d×%d", w, h, config.Width, config.Height)
+		}
+	})
 }
