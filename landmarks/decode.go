@@ -37,6 +37,10 @@ func DecodeImage(name string, data []byte) (*image.RGBA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("landmarks: decode %s: %w", name, err)
 	}
+	if config.Width == 0 || config.Height == 0 {
+		return nil, fmt.Errorf("landmarks: decode %s: the header declares a %d×%d image",
+			name, config.Width, config.Height)
+	}
 	if pixels := int64(config.Width) * int64(config.Height); pixels > MaxImagePixels {
 		return nil, fmt.Errorf("landmarks: decode %s: image of %d×%d pixels is larger than "+
 			"%d pixels; scale it down first", name, config.Width, config.Height, MaxImagePixels)
