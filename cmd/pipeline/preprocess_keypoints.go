@@ -54,6 +54,7 @@ type frameResult struct {
 	frameIndex  int
 	timestampMs *float64
 	rows        []tables.KeypointRow
+	notes       []string // on decoding, also kept when nothing was found
 	err         error
 }
 
@@ -70,6 +71,7 @@ type emptyFrame struct {
 	Source      string   `json:"source"`
 	FrameIndex  int      `json:"frame_index"`
 	TimestampMs *float64 `json:"timestamp_ms,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
 }
 
 // keypointCounts sums up a run.
@@ -230,7 +232,7 @@ func (j *keypointJob) writeRows(writer *tables.Writer[tables.KeypointRow],
 				frameFailure{result.source, result.frameIndex, result.err.Error()})
 		case len(result.rows) == 0:
 			counts.empty = append(counts.empty,
-				emptyFrame{result.source, result.frameIndex, result.timestampMs})
+				emptyFrame{result.source, result.frameIndex, result.timestampMs, result.notes})
 		}
 		if err := writer.Write(result.rows...); err != nil {
 			return counts, err

@@ -94,6 +94,9 @@ func (j *keypointJob) search(detect keypointDetector, input frameInput) frameRes
 	if result.err != nil {
 		return result
 	}
+	if len(notes) > 0 {
+		result.notes = notes
+	}
 	rows, err := detect(img, result.timestampMs)
 	if err != nil {
 		result.err = fmt.Errorf("find %ss in %s frame %d: %w", j.kind, result.source,

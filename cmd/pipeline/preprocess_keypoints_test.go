@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"image"
 	"image/png"
 	"io"
@@ -691,5 +692,45 @@ func TestPreprocessKeypointsBrokenLink(t *testing.T) {
 	errs, err := os.ReadFile(out + ".errors.jsonl")
 	if err != nil || !strings.Contains(string(errs), "b.jpg") {
 		t.Errorf("errors file %q (%v) does not list the broken link", errs, err)
+	}
+}
+
+// An image in which nothing is found keeps its decoding notes in the
+// empty side file: a Zstandard-compressed TIFF, which
+// landmarks.DecodeImage does not read, decodes through OpenCV with a note
+// saying so.
+func TestPreprocessEmptyKeepsNotes(t *testing.T) {
+	dir := t.TempDir()
+	grey := gocv.NewMatWithSizeFromScalar(gocv.NewScalar(128, 128, 128, 0), 48, 64,
+		gocv.MatTypeCV8UC3)
+	defer grey.Close()
+	buffer, err := gocv.IMEncodeWithParams(".tiff", grey, []int{259, 50000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer buffer.Close()
+	path := filepath.Join(dir, "grey.tiff")
+	if err := os.WriteFile(path, buffer.GetBytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "hands.parquet")
+	code, _, stderr := run(t, "preprocess", "--src", dir, "--landmarks", "hands", "--to", out)
+	if code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(out + ".empty.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line struct {
+		Source string   `json:"source"`
+		Notes  []string `json:"notes"`
+	}
+	if err := json.Unmarshal(data, &line); err != nil {
+		t.Fatalf("%v in %q", err, data)
+	}
+	if line.Source != path || len(line.Notes) == 0 ||
+		!strings.HasPrefix(line.Notes[0], "decoded by OpenCV") {
+		t.Errorf("empty side file line %s, expected %s with the OpenCV note", data, path)
 	}
 }
