@@ -2,6 +2,7 @@ package video
 
 import (
 	"io"
+	"path/filepath"
 	"testing"
 
 	"pipeline/internal/shareddata"
@@ -34,4 +35,30 @@ func BenchmarkDecodeVideo(b *testing.B) {
 		frames++
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "frames/s")
+}
+
+// BenchmarkDecodeImages decodes the 20 people photos (JPEG, about 640×480)
+// through OpenImages, checks included, and reports images per second.
+func BenchmarkDecodeImages(b *testing.B) {
+	folder := filepath.Dir(shareddata.Path(b, "people/video.avi"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for images := 0; images < b.N; {
+		source, err := OpenImages(folder)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for images < b.N {
+			_, err := source.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			images++
+		}
+		source.Close()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "images/s")
 }
