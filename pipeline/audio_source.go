@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -79,6 +80,10 @@ func OpenAudio(path string, opts AudioOptions) (Source, error) {
 		}
 	}
 	slices.Sort(s.paths)
+	if len(s.paths) == 0 {
+		return nil, &unusableError{path,
+			errors.New("the folder has no .wav files (subfolders are not read)")}
+	}
 	return s, nil
 }
 

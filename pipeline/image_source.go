@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -22,11 +23,15 @@ type imageSource struct {
 // byte order of their names. Other files, hidden files and subfolders are
 // skipped. A .png or .jpg file that does not decode becomes an error
 // record, and the next image goes on. The error for a folder that cannot
-// be listed matches ErrUnusableSource.
+// be listed or holds no images matches ErrUnusableSource.
 func OpenImageFolder(dir string) (Source, error) {
 	paths, err := mnist.ListImages(dir)
 	if err != nil {
 		return nil, &unusableError{dir, err}
+	}
+	if len(paths) == 0 {
+		return nil, &unusableError{dir,
+			errors.New("the folder has no .png or .jpg images (subfolders are not read)")}
 	}
 	return &imageSource{name: dir, paths: paths}, nil
 }

@@ -25,7 +25,7 @@ func newEvalCommand() *cobra.Command {
 			"saved with torch.save (zip format); a .pth stores no architecture, so the\n" +
 			"model flags say which (--model lenet5 --pool avg …). Without --weights the\n" +
 			"built-in weights are evaluated.",
-		Args: cobra.NoArgs,
+		Args: noArguments,
 	}
 	flags := addModelFlags(cmd)
 	f := cmd.Flags()

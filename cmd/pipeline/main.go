@@ -90,6 +90,25 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	return exitSomeFailed
 }
 
+// noArguments rejects positional arguments, which none of the commands
+// take. Shell globs are the usual cause: --src takes one path, so the
+// other matched files arrive as arguments, and cobra would call the first
+// one an unknown command.
+func noArguments(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	hint := "every value belongs to a flag; quote paths that contain spaces"
+	if cmd.Flags().Lookup("src") != nil {
+		hint = "--src takes one file or folder, so pass the folder instead of a " +
+			"shell glob"
+		if cmd.Name() == "run" {
+			hint += ", or repeat --src for each file"
+		}
+	}
+	return usageErrorf("unexpected argument %q: %s", args[0], hint)
+}
+
 // isCobraUsageError recognises cobra's own argument errors, which it does
 // not type.
 func isCobraUsageError(err error) bool {

@@ -180,3 +180,31 @@ func TestModelsShowRejectsModelFlag(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 naming --model", code, stdout, stderr)
 	}
 }
+
+// A shell glob after --src leaves the other files as arguments, which the
+// error names with the fix.
+func TestPositionalArgumentRejected(t *testing.T) {
+	code, _, stderr := run(t, "run", "--src", "a.jpg", "b.jpg")
+	if code != exitUsage {
+		t.Errorf("exit code %d, expected %d", code, exitUsage)
+	}
+	for _, want := range []string{`unexpected argument "b.jpg"`, "repeat --src"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q lacks %q", stderr, want)
+		}
+	}
+}
+
+// Folders that hold nothing the model reads are unusable sources, for
+// images and for audio.
+func TestRunEmptyFolderRejected(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"run", "--src", dir},
+		{"run", "--model", "audiocnn", "--src", dir}} {
+		code, _, stderr := run(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "the folder has no") {
+			t.Errorf("%v: exit code %d, stderr %q; expected %d and the reason",
+				args, code, stderr, exitUsage)
+		}
+	}
+}

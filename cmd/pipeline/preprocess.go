@@ -81,7 +81,7 @@ func newPreprocessCommand() *cobra.Command {
 			"decode to FILE.parquet.errors.jsonl (exit code 1).\n\n" +
 			"docs/parquet.md lists the columns. Ctrl-C stops early and still writes a\n" +
 			"complete file of the inputs done.",
-		Args: cobra.NoArgs,
+		Args: noArguments,
 	}
 	f := cmd.Flags()
 	f.StringVar(&src, "src", "", "folder of .wav files or images, a .wav file, an image or "+
@@ -223,6 +223,14 @@ func listWAVFiles(src string) ([]string, error) {
 	for _, e := range entries {
 		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".wav") {
 			paths = append(paths, filepath.Join(src, e.Name()))
+		}
+	}
+	// The Free Spoken Digit Dataset keeps its clips in recordings/.
+	recordings := filepath.Join(src, "recordings")
+	if len(paths) == 0 {
+		if sub, err := listWAVFiles(recordings); err == nil && len(sub) > 0 {
+			return nil, usageErrorf("--src %s holds no .wav files, but %s holds %d "+
+				"(subfolders are not read): pass --src %s", src, recordings, len(sub), recordings)
 		}
 	}
 	return paths, nil

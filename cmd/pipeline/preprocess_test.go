@@ -331,7 +331,7 @@ func TestPreprocessUsageErrors(t *testing.T) {
 			"--n-mfcc", "20"}, "n_mfcc 20, expected 0 to n_mels 10"},
 		{"negative sample rate", []string{"--src", src, "--features", "logmel",
 			"--sample-rate", "-1"}, "--sample-rate -1"},
-		{"argument", []string{"--src", src, "--features", "logmel", "extra"}, "unknown command"},
+		{"argument", []string{"--src", src, "--features", "logmel", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -558,5 +558,28 @@ func duckDBCheck(t *testing.T, file string, rows int, report any) {
 	}
 	if err := json.Unmarshal(output, report); err != nil {
 		t.Fatalf("check.mjs output: %v", err)
+	}
+}
+
+// The Free Spoken Digit Dataset keeps its clips in recordings/: given the
+// data set's root, preprocess names the folder to pass instead.
+func TestPreprocessPointsToRecordings(t *testing.T) {
+	root := t.TempDir()
+	recordings := filepath.Join(root, "recordings")
+	if err := os.Mkdir(recordings, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	clip, err := os.ReadFile("../../audio/testdata/0_george_0.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(recordings, "0_george_0.wav"), clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "f.parquet")
+	code, _, stderr := run(t, "preprocess", "--src", root, "--features", "logmel", "--to", out)
+	if code != exitUsage || !strings.Contains(stderr, "pass --src "+recordings) {
+		t.Errorf("exit code %d, stderr %q; expected %d and a pointer to %s", code, stderr,
+			exitUsage, recordings)
 	}
 }

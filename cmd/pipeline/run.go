@@ -69,7 +69,7 @@ func newRunCommand() *cobra.Command {
 			"Exit codes: 0 when no input became an error line (a frame without a hand is\n" +
 			"not an error), 1 when some did, 2 for bad flags or a source that cannot be\n" +
 			"opened.",
-		Args: cobra.NoArgs,
+		Args: noArguments,
 	}
 	model := addModelFlags(cmd)
 	addRunFlags(cmd, &opts)

@@ -27,7 +27,7 @@ func newTrainCommand() *cobra.Command {
 			"  config.json            the resolved model and training configuration\n" +
 			"  metrics.csv, .json     train and test loss and accuracy per epoch\n" +
 			"Ctrl-C stops after saving the last completed epoch.",
-		Args: cobra.NoArgs,
+		Args: noArguments,
 	}
 	flags := addModelFlags(cmd)
 	f := cmd.Flags()
