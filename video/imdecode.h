@@ -9,9 +9,10 @@
 extern "C" {
 #endif
 
-// pipeline_decoded is the result of pipeline_imdecode: on success an opaque
-// cv::Mat (empty when OpenCV does not recognise the data) with its size,
-// type and byte count; on failure error holds a message from malloc.
+// pipeline_decoded is the result of pipeline_imdecode. On success, mat is
+// an opaque cv::Mat (empty when OpenCV does not recognise the data) with
+// its size, type and byte count. On failure, error is a message that the
+// caller frees.
 typedef struct {
 	void *mat;
 	int rows, cols, type;
@@ -22,7 +23,7 @@ typedef struct {
 pipeline_decoded pipeline_imdecode(const unsigned char *data, size_t length, int flags);
 
 // pipeline_decoded_copy copies the decoded, continuous pixels to dst, which
-// holds bytes bytes.
+// has room for the result's bytes.
 void pipeline_decoded_copy(void *mat, unsigned char *dst);
 
 void pipeline_decoded_free(void *mat);

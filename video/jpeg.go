@@ -83,8 +83,8 @@ func jpegSize(data []byte) (width, height int, ok bool) {
 	return width, height, ok
 }
 
-// bmpSize returns the width and height in a BMP file's header (the
-// Windows BITMAPINFOHEADER and later, or the OS/2 BITMAPCOREHEADER); ok is
+// bmpSize returns the width and height in a BMP file's header: the
+// Windows BITMAPINFOHEADER and later, or the OS/2 BITMAPCOREHEADER. ok is
 // false when data does not start like a BMP. A negative height, which
 // marks a top-down bitmap, is returned as its magnitude.
 func bmpSize(data []byte) (width, height int, ok bool) {

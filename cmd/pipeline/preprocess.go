@@ -229,7 +229,7 @@ func listWAVFiles(src string) ([]string, error) {
 	recordings := filepath.Join(src, "recordings")
 	if len(paths) == 0 {
 		if sub, err := listWAVFiles(recordings); err == nil && len(sub) > 0 {
-			return nil, usageErrorf("--src %s holds no .wav files, but %s holds %d "+
+			return nil, usageErrorf("--src %s contains no .wav files, but %s contains %d "+
 				"(subfolders are not read): pass --src %s", src, recordings, len(sub), recordings)
 		}
 	}
