@@ -130,10 +130,19 @@ func (s *imageSource) decode(path string) (width, height int, notes []string, er
 			orientation))
 	}
 
+	// Go's decoder checks a JPEG's coded data while OpenCV decodes it, on
+	// another core when one is free.
+	checked := make(chan error, 1)
+	go func() { checked <- checkJPEGData(data) }()
+
 	// Any colour and any depth keep grey and 16-bit images as they are,
 	// and unlike IMReadUnchanged they let OpenCV 4.6 apply the EXIF
 	// orientation (checked by a test). Alpha channels are dropped.
 	mat, err := imdecode(data, gocv.IMReadAnyColor|gocv.IMReadAnyDepth)
+	if checkErr := <-checked; checkErr != nil {
+		mat.Close()
+		return 0, 0, nil, checkErr
+	}
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -158,17 +167,10 @@ func (s *imageSource) decode(path string) (width, height int, notes []string, er
 }
 
 // checkImageData rejects, before decoding, an image whose header declares
-// no pixels or more than MaxImagePixels, and a truncated or corrupt JPEG.
+// no pixels or more than MaxImagePixels, and a JPEG without its end.
 // Sizes come from Go's header readers, and for JPEG codings and BMP
 // compressions that they do not read, from jpegSize and bmpSize. Headers
 // of other formats that only OpenCV reads are left to it.
-//
-// OpenCV 4.6 decodes a cut or damaged JPEG without an error: it returns a
-// photo cut at 60% at full size with the rows past the cut made up, and
-// only libjpeg's warnings on standard error name the damage. So JPEGs are
-// first decoded by Go's image/jpeg, which rejects them. Codings that it
-// does not support (arithmetic coding, 12-bit, lossless) are left to
-// OpenCV.
 func checkImageData(data []byte) error {
 	width, height, known := 0, 0, false
 	if config, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
@@ -192,6 +194,19 @@ func checkImageData(data []byte) error {
 	if !jpegComplete(data) {
 		return fmt.Errorf("%w: truncated JPEG: no end-of-image marker after "+
 			"the image data", ErrDecode)
+	}
+	return nil
+}
+
+// checkJPEGData rejects a JPEG whose coded data Go's image/jpeg finds
+// corrupt, and accepts other files. OpenCV 4.6 decodes a cut or damaged
+// JPEG without an error: it returns a photo cut at 60% at full size with
+// the rows past the cut made up, and only libjpeg's warnings on standard
+// error name the damage. Codings that Go does not support (arithmetic
+// coding, 12-bit, lossless) are left to OpenCV.
+func checkJPEGData(data []byte) error {
+	if !isJPEG(data) {
+		return nil
 	}
 	_, err := jpeg.Decode(bytes.NewReader(data))
 	var unsupported jpeg.UnsupportedError
