@@ -27,19 +27,30 @@ func TestInvert3(t *testing.T) {
 	}
 }
 
+// p3Photo is a committed sample photo that carries Apple's Display P3
+// profile.
+const p3Photo = "../../landmarks/testdata/sign-digits/0/IMG_4543.JPG"
+
+// readP3Profile returns the photo's bytes and its ICC profile.
+func readP3Profile(tb testing.TB) (data, profile []byte) {
+	tb.Helper()
+	data, err := os.ReadFile(p3Photo)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	profile = JPEGProfile(data)
+	if profile == nil {
+		tb.Fatal("no ICC profile found")
+	}
+	return data, profile
+}
+
 func TestDisplayP3ProfileConvertsToSRGB(t *testing.T) {
 	// One of the sample photos carries Apple's Display P3 profile. Pure
 	// P3 red is outside sRGB and clips to (255, 0, 0); P3 white stays
 	// white; a mid grey stays grey because both spaces share the sRGB
 	// tone curve and the D65 white.
-	data, err := os.ReadFile("../../landmarks/testdata/sign-digits/0/IMG_4543.JPG")
-	if err != nil {
-		t.Fatal(err)
-	}
-	profile := JPEGProfile(data)
-	if profile == nil {
-		t.Fatal("no ICC profile found")
-	}
+	_, profile := readP3Profile(t)
 	transform, err := Parse(profile)
 	if err != nil {
 		t.Fatal(err)
@@ -167,14 +178,7 @@ func TestValidateCurve(t *testing.T) {
 }
 
 func TestParseRejectsNegativeGamma(t *testing.T) {
-	data, err := os.ReadFile("../../landmarks/testdata/sign-digits/0/IMG_4543.JPG")
-	if err != nil {
-		t.Fatal(err)
-	}
-	profile := JPEGProfile(data)
-	if profile == nil {
-		t.Fatal("no ICC profile found")
-	}
+	_, profile := readP3Profile(t)
 	bad := replaceTag(t, profile, "rTRC", paraTag(0, -2.2))
 	if _, err := Parse(bad); err == nil {
 		t.Error("Parse accepted a profile whose red tone curve has gamma -2.2")
@@ -236,10 +240,7 @@ func TestIsSRGB(t *testing.T) {
 }
 
 func TestConvertJPEG(t *testing.T) {
-	data, err := os.ReadFile("../../landmarks/testdata/sign-digits/0/IMG_4543.JPG")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, _ := readP3Profile(t)
 	// Pure P3 green lies outside sRGB and clips to sRGB green.
 	pix := []uint8{0, 255, 0}
 	if !ConvertJPEG(data, pix) {
@@ -258,16 +259,11 @@ func TestConvertJPEG(t *testing.T) {
 // profile that Parse accepts must have tone curves in [0, 1] and a finite
 // matrix, so that Apply never rounds NaN or infinity to a pixel.
 func FuzzConvertJPEG(f *testing.F) {
-	data, err := os.ReadFile("../../landmarks/testdata/sign-digits/0/IMG_4543.JPG")
-	if err != nil {
-		f.Fatal(err)
-	}
+	data, profile := readP3Profile(f)
 	f.Add(data[:4096])
-	if profile := JPEGProfile(data); profile != nil {
-		f.Add(profile)
-		for _, trc := range []string{"rTRC", "gTRC", "bTRC"} {
-			f.Add(replaceTag(f, profile, trc, paraTag(0, -2.2)))
-		}
+	f.Add(profile)
+	for _, trc := range []string{"rTRC", "gTRC", "bTRC"} {
+		f.Add(replaceTag(f, profile, trc, paraTag(0, -2.2)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pix := []uint8{0, 128, 255, 255, 128, 0}
