@@ -32,6 +32,23 @@ type poseAgreement struct {
 	poses                  int
 }
 
+// check checks a against a minimum presence share and maximum mean
+// distances over all and over visible landmarks.
+func (a poseAgreement) check(t *testing.T, presence, all, visible float64) {
+	t.Helper()
+	if a.presence < presence {
+		t.Errorf("pose presence agrees on %.1f%% of photos, expected at least %.0f%%",
+			100*a.presence, 100*presence)
+	}
+	if a.all > all {
+		t.Errorf("mean landmark distance %.4f, expected at most %g", a.all, all)
+	}
+	if a.visible > visible {
+		t.Errorf("mean distance over visible landmarks %.4f, expected at most %g",
+			a.visible, visible)
+	}
+}
+
 // comparePoses runs Detect on every photo of the reference file refFile,
 // whose paths are relative to the shared data folder.
 func comparePoses(t *testing.T, refFile string) poseAgreement {
@@ -108,12 +125,7 @@ func TestPoseAgreesWithMediaPipe(t *testing.T) {
 	// Measured: all 20 agree, and 17 of the 18 bodies within 0.0001.
 	// 544.jpg (0.0076) carries a camera ICC profile, which Chromium
 	// converts with other rounding than DecodeImage; the mean is 0.0004.
-	if a.presence < 1 {
-		t.Errorf("pose presence agrees on %.1f%% of photos, expected all", 100*a.presence)
-	}
-	if a.all > 0.002 {
-		t.Errorf("mean landmark distance %.4f, expected at most 0.002", a.all)
-	}
+	a.check(t, 1, 0.002, 0.002)
 }
 
 // TestPoseAgreesWithMediaPipeGPU compares Detect with the same solution at
@@ -124,13 +136,5 @@ func TestPoseAgreesWithMediaPipeGPU(t *testing.T) {
 	// Measured: all 20 agree; over the 18 bodies 0.0133, and 0.0115 over
 	// visible landmarks. The package documentation explains why this is
 	// far from the CPU reference's 0.0004.
-	if a.presence < 0.98 {
-		t.Errorf("pose presence agrees on %.1f%% of photos, expected at least 98%%", 100*a.presence)
-	}
-	if a.all > 0.014 {
-		t.Errorf("mean landmark distance %.4f, expected at most 0.014", a.all)
-	}
-	if a.visible > 0.012 {
-		t.Errorf("mean distance over visible landmarks %.4f, expected at most 0.012", a.visible)
-	}
+	a.check(t, 0.98, 0.014, 0.012)
 }
