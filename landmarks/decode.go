@@ -49,38 +49,46 @@ func DecodeImage(name string, data []byte) (*image.RGBA, error) {
 	if err != nil {
 		return nil, fmt.Errorf("landmarks: decode %s: %w", name, err)
 	}
-	rgb := newRGBImage(img)
+	var rgb *rgbImage
 	if format == "jpeg" {
-		decodeWithLibjpeg(data, rgb)
+		rgb = decodeWithLibjpeg(data, img.Bounds().Dx(), img.Bounds().Dy())
+	}
+	if rgb == nil {
+		rgb = newRGBImage(img)
+	}
+	if format == "jpeg" {
 		icc.ConvertJPEG(data, rgb.pix)
 	}
 	return rgb.toRGBA(), nil
 }
 
-// decodeWithLibjpeg replaces rgb's pixels with libjpeg-turbo's decoding
-// of the JPEG file data, which OpenCV makes with the same inverse DCT,
-// chroma upsampling and colour conversion as Chromium. Go's decoder
-// rounds differently: on the people photos a quarter of its samples are
-// one or two levels off. The landmark models are that sensitive: the
-// difference moves pose landmarks by 0.005 of the image on average and
-// decides whether a body is found on some photos. When OpenCV cannot
-// decode the file, or decodes it to another size, rgb keeps Go's pixels.
-func decodeWithLibjpeg(data []byte, rgb *rgbImage) {
+// decodeWithLibjpeg returns libjpeg-turbo's decoding of the JPEG file
+// data, which OpenCV makes with the same inverse DCT, chroma upsampling and
+// colour conversion as Chromium. Go's decoder rounds differently: on the
+// people photos a quarter of its samples are one or two levels off. The
+// landmark models are that sensitive. The difference moves pose landmarks
+// by 0.005 of the image on average and decides whether a body is found on
+// some photos. It returns nil when OpenCV cannot decode the file, or
+// decodes it to another size than width×height, so the caller keeps Go's
+// pixels.
+func decodeWithLibjpeg(data []byte, width, height int) *rgbImage {
 	mat, err := gocv.IMDecode(data, gocv.IMReadColor|gocv.IMReadIgnoreOrientation)
 	if err != nil {
-		return
+		return nil
 	}
 	defer mat.Close()
-	if mat.Cols() != rgb.width || mat.Rows() != rgb.height || mat.Type() != gocv.MatTypeCV8UC3 {
-		return
+	if mat.Cols() != width || mat.Rows() != height || mat.Type() != gocv.MatTypeCV8UC3 {
+		return nil
 	}
 	bgr, err := mat.DataPtrUint8()
-	if err != nil || len(bgr) != len(rgb.pix) {
-		return
+	if err != nil || len(bgr) != 3*width*height {
+		return nil
 	}
+	rgb := &rgbImage{width: width, height: height, pix: make([]uint8, len(bgr))}
 	for i := 0; i < len(bgr); i += 3 {
 		rgb.pix[i], rgb.pix[i+1], rgb.pix[i+2] = bgr[i+2], bgr[i+1], bgr[i]
 	}
+	return rgb
 }
 
 // toRGBA returns the pixels as an opaque *image.RGBA.

@@ -122,7 +122,7 @@ func TestDecodeMatchesImageSource(t *testing.T) {
 // sRGB one (18 of 20). testdata/chromium-pixels-people.json holds the
 // SHA-256 of Chromium's pixels as packed RGB. The other two carry a
 // gamma-2.2 camera profile, which Chromium converts with the rounding
-// described at TestDecodeMatchesChromium; about 2.7% of their samples come
+// described at TestDecodeMatchesChromium. About 2.7% of their samples come
 // out one level lower than here, so they are not compared.
 func TestDecodeMatchesChromiumOnPeople(t *testing.T) {
 	root := filepath.Dir(filepath.Dir(shareddata.Path(t, "people/video.avi")))

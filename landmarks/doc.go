@@ -49,8 +49,8 @@
 //     distance 0.0003;
 //   - TestPoseVideoAgreesWithMediaPipe compares PoseLandmarker.DetectVideo
 //     with MediaPipe's video mode on the CPU over 30 frames of the people
-//     video at the same timestamps (tools/oracle/mediapipe_video.js): the
-//     first 8 frames agree within 0.0005, and then the tracked region,
+//     video at the same timestamps (tools/oracle/mediapipe_video.js). The
+//     first 8 frames agree within 0.0005. After them the tracked region,
 //     which feeds back into itself, amplifies rounding to a mean of
 //     0.0053;
 //   - TestHandsVideoAgreesWithMediaPipe does the same for

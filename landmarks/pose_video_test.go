@@ -157,6 +157,7 @@ func TestPoseVideoAgreesWithMediaPipe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	sum := 0.0
 	for i, ref := range refs {
 		frame, err := source.Next()
@@ -182,6 +183,7 @@ func TestPoseVideoAgreesWithMediaPipe(t *testing.T) {
 		}
 		sum += d
 	}
+
 	mean := sum / float64(len(refs))
 	t.Logf("%d frames: mean landmark distance %.4f", len(refs), mean)
 	if mean > 0.01 {

@@ -713,11 +713,13 @@ func TestPreprocessEmptyKeepsNotes(t *testing.T) {
 	if err := os.WriteFile(path, buffer.GetBytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+
 	out := filepath.Join(t.TempDir(), "hands.parquet")
 	code, _, stderr := run(t, "preprocess", "--src", dir, "--landmarks", "hands", "--to", out)
 	if code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, stderr)
 	}
+
 	data, err := os.ReadFile(out + ".empty.jsonl")
 	if err != nil {
 		t.Fatal(err)

@@ -71,9 +71,9 @@ func Parse(profile []byte) (*Transform, error) {
 }
 
 // curveTolerance is how far a tone curve may stray outside [0, 1] before
-// Parse rejects it, and dipTolerance how far it may fall from one 8-bit
-// level to the next: a quarter of a level, so that the rounding of a
-// sampled 'curv' table passes and a curve that really falls does not.
+// Parse rejects it. dipTolerance is how far it may fall from one 8-bit
+// level to the next: a quarter of a level. So the rounding of a sampled
+// 'curv' table passes, and a curve that really falls does not.
 const (
 	curveTolerance = 1e-6
 	dipTolerance   = 0.25 / 255

@@ -47,8 +47,8 @@ func readP3Profile(tb testing.TB) (data, profile []byte) {
 
 func TestDisplayP3ProfileConvertsToSRGB(t *testing.T) {
 	// One of the sample photos carries Apple's Display P3 profile. Pure
-	// P3 red is outside sRGB and clips to (255, 0, 0); P3 white stays
-	// white; a mid grey stays grey because both spaces share the sRGB
+	// P3 red is outside sRGB and clips to (255, 0, 0). P3 white stays
+	// white, and a mid grey stays grey, because both spaces share the sRGB
 	// tone curve and the D65 white.
 	_, profile := readP3Profile(t)
 	transform, err := Parse(profile)
